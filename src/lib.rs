@@ -1,0 +1,13 @@
+//! lifeboat: diff a live database against a backup and bring lost records back.
+//!
+//! The pipeline: sources (live, backup) → catalog → diff → selection → plan →
+//! execute. Only sources and the executor do I/O; the rest is pure.
+
+pub mod backup;
+pub mod catalog;
+pub mod error;
+pub mod live;
+pub mod redact;
+pub mod value;
+
+pub use error::{Error, Result};
