@@ -16,7 +16,9 @@ fn redact_userinfo(text: &str) -> String {
         out.push_str(head);
         // The authority ends at the first '/', whitespace or quote; userinfo at the last '@' before that.
         let end = tail
-            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '"' || c == '\'')
+            .find(|c: char| {
+                c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '"' || c == '\''
+            })
             .unwrap_or(tail.len());
         let authority = &tail[..end];
         match (authority.rfind('@'), authority.find(':')) {
@@ -70,12 +72,18 @@ mod tests {
 
     #[test]
     fn leaves_urls_without_password() {
-        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
         assert_eq!(redact("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
     }
 
     #[test]
     fn hides_keyword_password() {
-        assert_eq!(redact("host=x password=hunter2 user=y"), "host=x password=*** user=y");
+        assert_eq!(
+            redact("host=x password=hunter2 user=y"),
+            "host=x password=*** user=y"
+        );
     }
 }

@@ -79,7 +79,10 @@ impl Backup {
     /// Open a backup directory or single JSON file: list tables, read
     /// `schema.sql` and `manifest.json`, collect warnings. Does not read rows.
     pub fn open(path: &Path) -> Result<Backup> {
-        Err(Error::Other(format!("{}: backup reading not implemented yet", path.display())))
+        Err(Error::Other(format!(
+            "{}: backup reading not implemented yet",
+            path.display()
+        )))
     }
 
     pub fn table(&self, name: &TableName) -> Option<&TableSource> {
@@ -88,7 +91,10 @@ impl Backup {
 
     /// Stream the rows of one table.
     pub fn rows(&self, table: &TableSource) -> Result<RowReader> {
-        Err(Error::Other(format!("{}: not implemented yet", table.path.display())))
+        Err(Error::Other(format!(
+            "{}: not implemented yet",
+            table.path.display()
+        )))
     }
 }
 

@@ -150,10 +150,11 @@ impl Catalog {
         if let Some(t) = self.table(name) {
             return Some(t);
         }
-        let unique = |hits: Vec<&Table>| if hits.len() == 1 { Some(hits[0]) } else { None };
         let by_bare = |t: &&Table| {
             t.name.name == name.name
-                && (name.schema.is_none() || t.name.schema.is_none() || t.name.schema == name.schema)
+                && (name.schema.is_none()
+                    || t.name.schema.is_none()
+                    || t.name.schema == name.schema)
         };
         let prefer_public: Vec<&Table> = self
             .tables
@@ -161,17 +162,25 @@ impl Catalog {
             .filter(by_bare)
             .filter(|t| t.name.schema.as_deref().is_none_or(|s| s == "public"))
             .collect();
-        if let Some(t) = unique(prefer_public) {
+        if let Some(t) = only(prefer_public) {
             return Some(t);
         }
-        if let Some(t) = unique(self.tables.iter().filter(by_bare).collect()) {
+        if let Some(t) = only(self.tables.iter().filter(by_bare).collect()) {
             return Some(t);
         }
-        unique(
+        only(
             self.tables
                 .iter()
                 .filter(|t| t.name.name.eq_ignore_ascii_case(&name.name))
                 .collect(),
         )
+    }
+}
+
+/// The single element of `hits`, or None when there are none or several.
+fn only(hits: Vec<&Table>) -> Option<&Table> {
+    match hits.as_slice() {
+        [one] => Some(one),
+        _ => None,
     }
 }

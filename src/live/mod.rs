@@ -17,7 +17,10 @@ pub struct DbUrl {
 
 impl DbUrl {
     pub fn parse(raw: &str) -> Result<DbUrl> {
-        Err(Error::Usage(format!("cannot parse database URL {}", crate::redact::redact(raw))))
+        Err(Error::Usage(format!(
+            "cannot parse database URL {}",
+            crate::redact::redact(raw)
+        )))
     }
 
     /// For display and logs: the password replaced by `***`.
@@ -78,7 +81,12 @@ impl LiveDb {
     /// Stream every row of `table`, restricted to `columns` (indices into
     /// `table.columns`, in that order), calling `on_row` for each. Returns
     /// the number of rows read.
-    pub async fn stream_rows<F>(&self, _table: &Table, _columns: &[usize], _on_row: F) -> Result<u64>
+    pub async fn stream_rows<F>(
+        &self,
+        _table: &Table,
+        _columns: &[usize],
+        _on_row: F,
+    ) -> Result<u64>
     where
         F: FnMut(Vec<Cell>) -> Result<()> + Send,
     {

@@ -27,21 +27,37 @@ pub enum Cell {
 pub enum TypeClass {
     Bool,
     /// Integers with their inclusive range (smallint, integer, bigint, serial...).
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// real (`single: true`) and double precision.
-    Float { single: bool },
-    Numeric { precision: Option<u32>, scale: Option<u32> },
+    Float {
+        single: bool,
+    },
+    Numeric {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
     /// text, varchar(n), char(n). `max_chars` only where the database enforces it.
-    Text { max_chars: Option<usize>, fixed: bool },
+    Text {
+        max_chars: Option<usize>,
+        fixed: bool,
+    },
     Uuid,
     Date,
-    Time { with_zone: bool },
+    Time {
+        with_zone: bool,
+    },
     Timestamp,
     TimestampTz,
     Interval,
     Json,
     Bytes,
-    Enum { name: String, labels: Vec<String> },
+    Enum {
+        name: String,
+        labels: Vec<String>,
+    },
     Array(Box<TypeClass>),
     /// A type we do not interpret: compared as trimmed text.
     Other(String),
@@ -57,7 +73,11 @@ pub struct Incompatible {
 /// `timestamp with time zone`, `"bazaar-vid_status"`, `text[]`, SQLite's
 /// `DATETIME`) into the class that governs comparison. `enums` maps enum type
 /// names (qualified and bare) to labels.
-pub fn classify(data_type: &str, dialect: Dialect, enums: &BTreeMap<String, Vec<String>>) -> TypeClass {
+pub fn classify(
+    data_type: &str,
+    dialect: Dialect,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> TypeClass {
     let _ = (data_type, dialect, enums);
     unimplemented!("value helper fills this in")
 }
