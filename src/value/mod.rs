@@ -4,6 +4,7 @@
 //! compares the canonical strings [`canonicalize`] makes of them.
 
 use crate::catalog::Dialect;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A raw value as a side delivered it, before interpretation in a column type.
@@ -84,8 +85,20 @@ pub fn classify(
 
 /// The canonical text of `cell` as a value of `class`, or why it cannot be one.
 /// Two cells are equal by meaning iff their canonical texts are equal.
-/// `Cell::Null` yields `Ok(None)`.
-pub fn canonicalize(cell: &Cell, class: &TypeClass) -> Result<Option<String>, Incompatible> {
+/// `Cell::Null` yields `Ok(None)`. Borrows where the input is already canonical
+/// (this runs for every cell of every compared row).
+pub fn canonicalize<'a>(
+    cell: &'a Cell,
+    class: &TypeClass,
+) -> Result<Option<Cow<'a, str>>, Incompatible> {
     let _ = (cell, class);
     unimplemented!("value helper fills this in")
+}
+
+/// Spell a declared type the way PostgreSQL's `format_type` does, so types
+/// from `schema.sql`, pg_dump and the live catalog compare as text:
+/// `VARCHAR(255)` → `character varying(255)`, `int4`/`serial` → `integer`,
+/// `TIMESTAMPTZ` → `timestamp with time zone`, `decimal(10,2)` → `numeric(10,2)`.
+pub fn normalize_type(data_type: &str) -> String {
+    data_type.trim().to_lowercase()
 }
