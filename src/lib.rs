@@ -5,9 +5,15 @@
 
 pub mod backup;
 pub mod catalog;
+pub mod cli;
+pub mod demo;
+pub mod diff;
 pub mod error;
+pub mod inspect;
 pub mod live;
+pub mod logging;
 pub mod redact;
+pub mod report;
 pub mod value;
 
 pub use error::{Error, Result};

@@ -102,3 +102,8 @@ pub fn canonicalize<'a>(
 pub fn normalize_type(data_type: &str) -> String {
     data_type.trim().to_lowercase()
 }
+
+/// A cell shown in a message: control characters escaped, truncated.
+pub fn display_value(cell: &Cell) -> String {
+    format!("{cell:?}")
+}

@@ -1,0 +1,151 @@
+//! The command line: argument definitions and the commands they run. Output
+//! goes to stdout, errors to stderr; exit codes follow diff(1).
+
+use crate::backup::Backup;
+use crate::diff::{diff, DiffOptions};
+use crate::error::{Error, Result};
+use crate::live::{DbUrl, LiveDb, LiveOptions};
+use crate::report;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Exit code: no differences.
+pub const EXIT_SAME: i32 = 0;
+/// Exit code: differences found.
+pub const EXIT_DIFFERENT: i32 = 1;
+/// Exit code: lifeboat could not do what was asked (bad input, unreachable database).
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lifeboat",
+    version,
+    about = "Find and bring back database records lost in a bad migration or rebuild.",
+    long_about = "lifeboat compares a live database (PostgreSQL or SQLite) with a backup and says exactly \
+what was lost: dropped tables and columns, missing, changed and new rows, and backup values that no \
+longer fit the live column types. It only reads: every query runs in a read-only transaction with a \
+timeout.\n\nDatabase URL: --db, else $LIFEBOAT_DATABASE_URL, else $DATABASE_URL. Passwords are never printed.",
+    after_help = "Examples:\n  lifeboat demo\n  lifeboat inspect --backup backups/migration-2025-07-11T19-46-34-951Z\n  \
+lifeboat diff --db postgres://app@127.0.0.1/app --backup backups/nightly/ --table projects --rows\n\n\
+Exit codes: 0 identical, 1 differences found, 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a backup holds (format, time, tables, columns, row counts, warnings). Touches no database.
+    Inspect(InspectArgs),
+    /// Compare a live database with a backup: dropped tables and columns, missing/changed/new rows.
+    Diff(DiffArgs),
+    /// Build the bundled demo's damaged SQLite database and show what lifeboat finds.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Backup directory, or a single JSON file holding {"table": [rows...]}.
+    #[arg(long, value_name = "PATH")]
+    pub backup: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Live database: postgres://user@host/db, sqlite:///path/app.db, or a path to a SQLite file.
+    /// Defaults to $LIFEBOAT_DATABASE_URL, then $DATABASE_URL.
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// Backup directory, or a single JSON file holding {"table": [rows...]}.
+    #[arg(long, value_name = "PATH")]
+    pub backup: PathBuf,
+    /// Compare only this table (repeatable): `public.projects` or `projects`.
+    #[arg(long = "table", value_name = "NAME")]
+    pub tables: Vec<String>,
+    /// List the key of every missing, changed and live-only row.
+    #[arg(long)]
+    pub rows: bool,
+    /// Print the JSON report (format documented in README.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Give up on any single read after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub statement_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to build the demo (default: a new directory under lifeboat's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The database URL from the flag or the environment, parsed.
+pub fn resolve_db_url(flag: Option<&str>) -> Result<DbUrl> {
+    let raw = flag
+        .map(str::to_string)
+        .or_else(|| std::env::var("LIFEBOAT_DATABASE_URL").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()))
+        .ok_or_else(|| {
+            Error::Usage(
+                "no live database given: pass --db URL or set LIFEBOAT_DATABASE_URL (or DATABASE_URL)".into(),
+            )
+        })?;
+    DbUrl::parse(&raw)
+}
+
+/// Run a parsed command line; returns the process exit code. Errors are
+/// returned for the caller to print.
+pub async fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Inspect(args) => run_inspect(&args),
+        Command::Diff(args) => run_diff(&args).await,
+        Command::Demo(args) => crate::demo::run(args.dir).await,
+    }
+}
+
+fn run_inspect(args: &InspectArgs) -> Result<i32> {
+    let backup = Backup::open(&args.backup)?;
+    let report = crate::inspect::inspect(&backup)?;
+    if args.json {
+        println!("{}", to_json(&report)?);
+    } else {
+        print!("{}", report::render_inspect(&report));
+    }
+    Ok(EXIT_SAME)
+}
+
+async fn run_diff(args: &DiffArgs) -> Result<i32> {
+    let url = resolve_db_url(args.db.as_deref())?;
+    let backup = Backup::open(&args.backup)?;
+    tracing::info!(target = %url.redacted(), backup = %args.backup.display(), "diff");
+    let options = LiveOptions {
+        statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
+    };
+    let live = LiveDb::connect(&url, &options).await?;
+    let opts = DiffOptions {
+        tables: args.tables.clone(),
+        collect_rows: args.rows,
+        progress: None,
+    };
+    let report = diff(&live, &backup, &opts).await?;
+    if args.json {
+        println!("{}", to_json(&report)?);
+    } else {
+        print!("{}", report::render_diff(&report, args.rows));
+    }
+    Ok(if report.has_differences() {
+        EXIT_DIFFERENT
+    } else {
+        EXIT_SAME
+    })
+}
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::Other(format!("cannot write JSON: {e}")))
+}

@@ -1,0 +1,214 @@
+//! Schema-level differences of one table: columns, types and constraints the
+//! backup had that live lacks. Pure.
+
+use crate::catalog::{Catalog, ForeignKey, KeyConstraint, Table};
+use crate::value::normalize_type;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SchemaDiff {
+    /// Columns the backup has (schema or data) that live lacks.
+    pub missing_columns: Vec<String>,
+    /// Columns live has that the backup lacks.
+    pub extra_columns: Vec<String>,
+    pub type_mismatches: Vec<TypeMismatch>,
+    pub missing_constraints: Vec<MissingConstraint>,
+}
+
+impl SchemaDiff {
+    pub fn is_empty(&self) -> bool {
+        self.missing_columns.is_empty()
+            && self.extra_columns.is_empty()
+            && self.type_mismatches.is_empty()
+            && self.missing_constraints.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TypeMismatch {
+    pub column: String,
+    /// The backup schema's type; None when the backup has no schema for it.
+    pub backup_type: Option<String>,
+    pub live_type: String,
+    /// Backup values that cannot be values of the live type.
+    pub incompatible_values: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MissingConstraint {
+    pub kind: ConstraintKind,
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    /// For foreign keys: `table(col, ...)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<String>,
+    /// The constraint as SQL, e.g. `FOREIGN KEY ("project_id") REFERENCES "public"."projects" ("id")`.
+    pub definition: String,
+}
+
+/// Columns present in the backup (its schema's, then any further ones seen in
+/// the data), in a stable order.
+pub fn backup_columns(schema: Option<&Table>, data_columns: &[String]) -> Vec<String> {
+    let mut cols: Vec<String> = schema
+        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    for c in data_columns {
+        if !cols.contains(c) {
+            cols.push(c.clone());
+        }
+    }
+    cols
+}
+
+/// Compare one table present on both sides. `incompatible_counts[i]` is the
+/// number of backup values that did not fit live column `i`.
+pub fn diff_table(
+    backup_schema: Option<&Table>,
+    backup_cols: &[String],
+    live: &Table,
+    live_catalog: &Catalog,
+    incompatible_counts: &[u64],
+) -> SchemaDiff {
+    let missing_columns = backup_cols
+        .iter()
+        .filter(|c| live.column(c).is_none())
+        .cloned()
+        .collect();
+    let extra_columns = live
+        .columns
+        .iter()
+        .filter(|c| !backup_cols.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
+    let mut type_mismatches = Vec::new();
+    for (i, col) in live.columns.iter().enumerate() {
+        let backup_type = backup_schema
+            .and_then(|t| t.column(&col.name))
+            .map(|c| c.data_type.clone());
+        let differs = backup_type
+            .as_deref()
+            .is_some_and(|b| normalize_type(b) != normalize_type(&col.data_type));
+        let incompatible = incompatible_counts.get(i).copied().unwrap_or(0);
+        if differs || incompatible > 0 {
+            type_mismatches.push(TypeMismatch {
+                column: col.name.clone(),
+                backup_type,
+                live_type: col.data_type.clone(),
+                incompatible_values: incompatible,
+            });
+        }
+    }
+    let missing_constraints = backup_schema
+        .map(|b| missing_constraints(b, live, live_catalog))
+        .unwrap_or_default();
+    SchemaDiff {
+        missing_columns,
+        extra_columns,
+        type_mismatches,
+        missing_constraints,
+    }
+}
+
+fn same_columns(a: &[String], b: &[String]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    b.sort();
+    a == b
+}
+
+/// Constraints declared by the backup's schema that live does not enforce.
+/// A unique constraint is satisfied by a live primary key on the same columns.
+pub fn missing_constraints(
+    backup: &Table,
+    live: &Table,
+    live_catalog: &Catalog,
+) -> Vec<MissingConstraint> {
+    let mut out = Vec::new();
+    let live_keys: Vec<&KeyConstraint> =
+        live.primary_key.iter().chain(live.unique.iter()).collect();
+    if let Some(pk) = &backup.primary_key {
+        let live_has = live
+            .primary_key
+            .as_ref()
+            .is_some_and(|l| same_columns(&l.columns, &pk.columns));
+        if !live_has {
+            out.push(key_constraint(ConstraintKind::PrimaryKey, pk));
+        }
+    }
+    for uq in &backup.unique {
+        if !live_keys
+            .iter()
+            .any(|l| same_columns(&l.columns, &uq.columns))
+        {
+            out.push(key_constraint(ConstraintKind::Unique, uq));
+        }
+    }
+    for fk in &backup.foreign_keys {
+        let target = live_catalog.resolve(&fk.referenced_table).map(|t| &t.name);
+        let live_has = live.foreign_keys.iter().any(|l| {
+            l.columns == fk.columns
+                && l.referenced_columns == fk.referenced_columns
+                && Some(&l.referenced_table) == target.or(Some(&fk.referenced_table))
+        });
+        if !live_has {
+            out.push(foreign_key(fk));
+        }
+    }
+    out
+}
+
+fn column_list(cols: &[String]) -> String {
+    cols.iter()
+        .map(|c| crate::catalog::quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn key_constraint(kind: ConstraintKind, k: &KeyConstraint) -> MissingConstraint {
+    let word = match kind {
+        ConstraintKind::PrimaryKey => "PRIMARY KEY",
+        _ => "UNIQUE",
+    };
+    MissingConstraint {
+        kind,
+        name: k.name.clone(),
+        columns: k.columns.clone(),
+        references: None,
+        definition: format!("{word} ({})", column_list(&k.columns)),
+    }
+}
+
+fn foreign_key(fk: &ForeignKey) -> MissingConstraint {
+    let mut definition = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        column_list(&fk.columns),
+        fk.referenced_table.quoted(),
+        column_list(&fk.referenced_columns)
+    );
+    if fk.deferrable {
+        definition.push_str(" DEFERRABLE");
+        if fk.initially_deferred {
+            definition.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    MissingConstraint {
+        kind: ConstraintKind::ForeignKey,
+        name: fk.name.clone(),
+        columns: fk.columns.clone(),
+        references: Some(format!(
+            "{}({})",
+            fk.referenced_table,
+            fk.referenced_columns.join(", ")
+        )),
+        definition,
+    }
+}

@@ -1,0 +1,110 @@
+//! `lifeboat inspect`: read-only exploration of a backup — what it holds,
+//! when it was taken, and what lifeboat could not use.
+
+use crate::backup::{Backup, FileFormat};
+use crate::error::Result;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InspectColumn {
+    pub name: String,
+    /// From schema.sql, when the backup has one.
+    pub data_type: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InspectTable {
+    pub name: String,
+    pub file: String,
+    /// `json`, `jsonl`, `csv`, with `+gzip` when compressed.
+    pub format: String,
+    pub rows: u64,
+    pub columns: Vec<InspectColumn>,
+    pub primary_key: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InspectReport {
+    pub path: String,
+    pub format: String,
+    pub created_at: Option<String>,
+    pub has_schema: bool,
+    pub tables: Vec<InspectTable>,
+    pub warnings: Vec<String>,
+}
+
+/// Read every table of the backup once: row counts, columns, and manifest checks.
+pub fn inspect(backup: &Backup) -> Result<InspectReport> {
+    let mut tables = Vec::new();
+    let mut warnings = backup.warnings.clone();
+    for src in &backup.tables {
+        let mut reader = backup.rows(src)?;
+        let mut rows = 0u64;
+        for row in reader.by_ref() {
+            row?;
+            rows += 1;
+        }
+        let schema = backup.schema.as_ref().and_then(|s| s.resolve(&src.name));
+        let mut columns: Vec<InspectColumn> = schema
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .map(|c| InspectColumn {
+                        name: c.name.clone(),
+                        data_type: Some(c.data_type.clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for name in reader.columns() {
+            if !columns.iter().any(|c| &c.name == name) {
+                columns.push(InspectColumn {
+                    name: name.clone(),
+                    data_type: None,
+                });
+            }
+        }
+        if let Some(expected) = backup.manifest.as_ref().and_then(|m| {
+            m.row_counts
+                .get(&src.name.to_string())
+                .or_else(|| m.row_counts.get(&src.name.name))
+        }) {
+            if *expected != rows {
+                warnings.push(format!(
+                    "manifest.json says {} has {expected} rows, the backup file has {rows}",
+                    src.name
+                ));
+            }
+        }
+        let format = match src.format {
+            FileFormat::Json => "json",
+            FileFormat::Jsonl => "jsonl",
+            FileFormat::Csv => "csv",
+        };
+        tables.push(InspectTable {
+            name: src.name.to_string(),
+            file: src.path.display().to_string(),
+            format: if src.gzip {
+                format!("{format}+gzip")
+            } else {
+                format.to_string()
+            },
+            rows,
+            columns,
+            primary_key: schema
+                .and_then(|t| t.primary_key.as_ref())
+                .map(|pk| pk.columns.clone()),
+        });
+    }
+    Ok(InspectReport {
+        path: backup.path.display().to_string(),
+        format: serde_json::to_value(backup.format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        created_at: backup.created_at.clone(),
+        has_schema: backup.schema.is_some(),
+        tables,
+        warnings,
+    })
+}
