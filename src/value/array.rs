@@ -162,7 +162,12 @@ fn from_json(items: Vec<Node>, elem: &TypeClass) -> Vec<Elem> {
         .collect()
 }
 
-fn write(out: &mut String, items: &[Elem], elem: &TypeClass, path: &mut Vec<usize>) -> Result<(), Incompatible> {
+fn write(
+    out: &mut String,
+    items: &[Elem],
+    elem: &TypeClass,
+    path: &mut Vec<usize>,
+) -> Result<(), Incompatible> {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {

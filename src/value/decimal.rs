@@ -235,7 +235,7 @@ fn write(r: &Reduced, scale: Option<u32>) -> String {
         for _ in 0..(-r.pos).max(0) {
             out.push('0');
         }
-        for &d in &r.digits[r.pos.max(0) as usize..] {
+        for &d in r.digits.get(r.pos.max(0) as usize..).unwrap_or(&[]) {
             out.push(char::from(d));
         }
         for _ in 0..pad {

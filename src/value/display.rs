@@ -14,8 +14,9 @@ const MAX_CHARS: usize = 120;
 pub fn display_value(cell: &Cell) -> String {
     match cell {
         Cell::Null => "NULL".to_owned(),
-        Cell::Text(t) => format!("\"{}\"", escape(t, MAX_CHARS)),
-        Cell::Number(t) | Cell::Json(t) => escape(t, MAX_CHARS),
+        Cell::Text(t) => format!("\"{}\"", escape(t, MAX_CHARS, true)),
+        // JSON text is shown raw (its own quotes and escapes are readable).
+        Cell::Number(t) | Cell::Json(t) => escape(t, MAX_CHARS, false),
         Cell::Int(i) => i.to_string(),
         Cell::Float(f) => f.to_string(),
         Cell::Bool(b) => b.to_string(),
@@ -33,7 +34,7 @@ pub fn display_value(cell: &Cell) -> String {
 
 /// Text escaped as in [`display_value`], without quotes, cut at `max` chars.
 pub(crate) fn display_short(text: &str, max: usize) -> String {
-    escape(text, max)
+    escape(text, max, false)
 }
 
 /// Whether a character must not reach a terminal raw: controls, and the
@@ -48,7 +49,8 @@ fn needs_escape(c: char) -> bool {
             | '\u{fff9}'..='\u{fffb}')
 }
 
-fn escape(text: &str, max: usize) -> String {
+/// `quoted`: also escape backslashes and double quotes, so quoted text is unambiguous.
+fn escape(text: &str, max: usize, quoted: bool) -> String {
     let mut out = String::with_capacity(text.len().min(max * 2) + 4);
     let mut shown = 0;
     for c in text.chars() {
@@ -57,8 +59,8 @@ fn escape(text: &str, max: usize) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
+            '\\' if quoted => out.push_str("\\\\"),
+            '"' if quoted => out.push_str("\\\""),
             c if needs_escape(c) => {
                 out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
             }

@@ -204,7 +204,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Res<u32> {
-        let h = self.b.get(self.i..self.i + 4).ok_or("invalid JSON string escape")?;
+        let h = self
+            .b
+            .get(self.i..self.i + 4)
+            .ok_or("invalid JSON string escape")?;
         let s = std::str::from_utf8(h).map_err(|_| "invalid JSON string escape")?;
         let v = u32::from_str_radix(s, 16).map_err(|_| "invalid JSON string escape")?;
         if !h.iter().all(u8::is_ascii_hexdigit) {
@@ -310,7 +313,10 @@ pub(crate) fn json_canon(cell: &Cell) -> Canon<'_> {
         Cell::Json(raw) => parse(raw).map_err(Incompatible::new)?,
         Cell::Text(t) => parse(t).unwrap_or_else(|_| Node::Str(t.clone())),
         Cell::Number(n) => {
-            let p = decimal::parse(n).ok_or_else(|| Incompatible::new("invalid JSON number"))?;
+            // JSON has no NaN or Infinity.
+            let p = decimal::parse(n)
+                .filter(|p| matches!(p, decimal::Parsed::Finite { .. }))
+                .ok_or_else(|| Incompatible::new("invalid JSON number"))?;
             Node::Num(decimal::canonical(p, None, None)?)
         }
         Cell::Int(i) => Node::Num(i.to_string()),

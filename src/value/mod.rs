@@ -137,9 +137,7 @@ pub fn canonicalize<'a>(
         TypeClass::Bool => numbers::bool_canon(cell),
         TypeClass::Int { min, max } => numbers::int_canon(cell, *min, *max),
         TypeClass::Float { single } => numbers::float_canon(cell, *single),
-        TypeClass::Numeric { precision, scale } => {
-            numbers::numeric_canon(cell, *precision, *scale)
-        }
+        TypeClass::Numeric { precision, scale } => numbers::numeric_canon(cell, *precision, *scale),
         TypeClass::Text { max_chars, fixed } => text::text_canon(cell, *max_chars, *fixed),
         TypeClass::Uuid => text::uuid_canon(cell),
         TypeClass::Date => time::date_canon(cell),

@@ -86,7 +86,12 @@ pub(crate) fn int_canon(cell: &Cell, min: i64, max: i64) -> Canon<'_> {
                 Ok(*f as i64)
             }
         }
-        other => return Err(Incompatible::new(format!("{}, not an integer", kind(other)))),
+        other => {
+            return Err(Incompatible::new(format!(
+                "{}, not an integer",
+                kind(other)
+            )))
+        }
     };
     let value = match parsed {
         Ok(v) => v,
@@ -175,7 +180,9 @@ fn parse_float(t: &str, single: bool, type_name: &str) -> Result<f64, Incompatib
         s.parse::<f64>()
     }
     .map_err(|_| not_num())?;
-    let is_word = s.bytes().any(|c| c.is_ascii_alphabetic() && c != b'e' && c != b'E');
+    let is_word = s
+        .bytes()
+        .any(|c| c.is_ascii_alphabetic() && c != b'e' && c != b'E');
     if v.is_infinite() && !is_word {
         return Err(Incompatible::new(format!("out of range for {type_name}")));
     }

@@ -216,7 +216,11 @@ fn zone(c: &mut Cur) -> Result<Option<i32>, ()> {
 /// or `infinity`/`-infinity`. Years from 1 to 294276.
 pub(crate) fn parse_stamp(text: &str) -> Option<Parsed> {
     let t = text.trim_matches(|c: char| c.is_ascii_whitespace());
-    for (word, neg) in [("infinity", false), ("+infinity", false), ("-infinity", true)] {
+    for (word, neg) in [
+        ("infinity", false),
+        ("+infinity", false),
+        ("-infinity", true),
+    ] {
         if t.eq_ignore_ascii_case(word) {
             return Some(Parsed::Infinity { neg });
         }
@@ -269,7 +273,11 @@ fn epoch(cell: &Cell) -> Option<Result<Stamp, Incompatible>> {
     let micros: i128 = match cell {
         Cell::Int(i) => int_epoch(*i),
         Cell::Float(f) if f.is_finite() => {
-            let scale = if f.abs() < MILLIS_FROM as f64 { 1e6 } else { 1e3 };
+            let scale = if f.abs() < MILLIS_FROM as f64 {
+                1e6
+            } else {
+                1e3
+            };
             let m = (f * scale).round();
             if m.abs() > 9.2e18 {
                 return Some(Err(out_of_range()));

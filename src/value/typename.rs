@@ -153,7 +153,10 @@ fn strip_array(s: &str) -> (&str, bool) {
     loop {
         if base.ends_with(']') {
             if let Some(open) = base.rfind('[') {
-                if base[open + 1..base.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+                if base[open + 1..base.len() - 1]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                {
                     base = base[..open].trim_end();
                     array = true;
                     continue;
@@ -161,10 +164,7 @@ fn strip_array(s: &str) -> (&str, bool) {
             }
         }
         let n = base.len();
-        if n > 6
-            && base.is_char_boundary(n - 6)
-            && base[n - 6..].eq_ignore_ascii_case(" array")
-        {
+        if n > 6 && base.is_char_boundary(n - 6) && base[n - 6..].eq_ignore_ascii_case(" array") {
             base = base[..n - 6].trim_end();
             array = true;
             continue;
@@ -256,7 +256,10 @@ fn paren_arg(n: &str, prefix: &str) -> Option<usize> {
     n.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok()
 }
 
-pub(crate) fn classify_postgres(data_type: &str, enums: &BTreeMap<String, Vec<String>>) -> TypeClass {
+pub(crate) fn classify_postgres(
+    data_type: &str,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> TypeClass {
     let n = normalize_type(data_type);
     classify_normalized(&n, enums)
 }
