@@ -125,10 +125,26 @@ impl Literal<'_> {
     }
 }
 
+/// Whether text starts with PostgreSQL array bounds (`[1:3]`), which a JSON
+/// array never does (`:` cannot follow a JSON array's first element).
+fn has_bounds(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix('[') else {
+        return false;
+    };
+    let Some(end) = rest.find(']') else {
+        return false;
+    };
+    let inner = &rest[..end];
+    inner.contains(':')
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-:".contains(&b))
+}
+
 fn parse_literal(text: &str) -> Result<Vec<Elem>, &'static str> {
     let mut t = text.trim_matches(|c: char| c.is_ascii_whitespace());
     // Explicit bounds (`[0:1]={a,b}`) do not change the elements.
-    if t.starts_with('[') {
+    if has_bounds(t) {
         t = t.split_once('=').map(|(_, r)| r.trim_start()).unwrap_or(t);
     }
     let mut p = Literal {
@@ -210,7 +226,7 @@ pub(crate) fn array_canon<'a>(cell: &'a Cell, elem: &TypeClass) -> Canon<'a> {
         Cell::Json(raw) => from_json_text(raw)?,
         Cell::Text(t) => {
             let trimmed = t.trim_start();
-            if trimmed.starts_with('[') && !trimmed.contains("]=") {
+            if trimmed.starts_with('[') && !has_bounds(trimmed) {
                 from_json_text(t)?
             } else {
                 parse_literal(t).map_err(Incompatible::new)?

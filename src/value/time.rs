@@ -380,6 +380,15 @@ fn finish<'a>(buf: &StackBuf, cell: &'a Cell) -> Canon<'a> {
 
 fn stamp_of(cell: &Cell, what: &str) -> Result<Parsed, Incompatible> {
     let bad = || Incompatible::new(format!("not a {what}"));
+    // Eight digits of text are a date (`20250710`), as PostgreSQL reads them,
+    // not an epoch in 1970.
+    if let Cell::Text(t) = cell {
+        let d = t.trim_matches(|c: char| c.is_ascii_whitespace());
+        if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
+            let iso = format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]);
+            return parse_stamp(&iso).ok_or_else(bad);
+        }
+    }
     if let Some(e) = epoch(cell) {
         return e.map(Parsed::Finite);
     }

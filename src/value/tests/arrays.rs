@@ -37,6 +37,9 @@ fn pg_literal_nested_dimensions() {
         r#"[["1","2"],["3","4"]]"#
     );
     assert_eq!(ok(text("[0:1]={7,8}"), &arr(INT)), r#"["7","8"]"#);
+    assert_eq!(ok(text("[1:1][1:2]={{7,8}}"), &arr(INT)), r#"[["7","8"]]"#);
+    // A JSON array whose text contains "]=" is still JSON.
+    assert_eq!(ok(text(r#"["a]=b"]"#), &arr(TEXT)), r#"["a]=b"]"#);
 }
 
 #[test]

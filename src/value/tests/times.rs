@@ -183,6 +183,15 @@ fn dates() {
 }
 
 #[test]
+fn eight_digit_text_is_a_date_not_an_epoch() {
+    assert_eq!(ok(text("20250710"), &TypeClass::Date), "2025-07-10");
+    assert_eq!(ok(text("20250710"), &TS), "2025-07-10 00:00:00");
+    assert_eq!(err(text("20251340"), &TypeClass::Date), "not a date");
+    // As a JSON number it stays an epoch (seconds).
+    assert_eq!(ok(num("20250710"), &TypeClass::Date), "1970-08-23");
+}
+
+#[test]
 fn times() {
     assert!(borrowed(&text("12:00:00"), &TIME));
     assert_eq!(ok(text("12:00"), &TIME), "12:00:00");
