@@ -300,6 +300,11 @@ fn epoch(cell: &Cell) -> Option<Result<Stamp, Incompatible>> {
         }
         _ => return None,
     };
+    // Beyond ±1e19 µs (±316,000 years) nothing is in range; checking here
+    // keeps the day arithmetic below within i64.
+    if micros.abs() > 10_000_000_000_000_000_000 {
+        return Some(Err(out_of_range()));
+    }
     let stamp = Stamp::from_epoch_micros(micros);
     Some(in_range(stamp).ok_or_else(out_of_range))
 }

@@ -153,6 +153,10 @@ fn timestamp_rejections() {
     assert_eq!(err(text("12.5"), &TS), "not a timestamp");
     assert!(err(Cell::Bool(true), &TS).contains("not a timestamp"));
     assert!(err(num("1e30"), &TS).contains("out of range"));
+    // Too large for i64 micros but parseable: must not wrap into range.
+    let huge = format!("{}.5", "1".repeat(30));
+    assert!(err(num(&huge), &TS).contains("out of range"));
+    assert!(err(Cell::Int(i64::MAX), &TS).contains("out of range"));
 }
 
 #[test]
