@@ -2,10 +2,30 @@
 //! type*: timestamps as instants, numerics as decimals, UUIDs case-free, JSON
 //! key-order-free. Every side turns its raw values into [`Cell`]s; the diff
 //! compares the canonical strings [`canonicalize`] makes of them.
+//!
+//! Canonicalisation runs for every cell of every compared row, so it parses by
+//! hand (no regex, no f64 detours for decimals) and borrows the input whenever
+//! it is already canonical, which is the common case for live values.
+
+mod array;
+mod buf;
+mod decimal;
+mod display;
+mod json;
+mod numbers;
+mod text;
+mod time;
+mod typename;
+
+#[cfg(test)]
+mod tests;
 
 use crate::catalog::Dialect;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+pub use display::display_value;
+pub use typename::normalize_type;
 
 /// A raw value as a side delivered it, before interpretation in a column type.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +90,23 @@ pub struct Incompatible {
     pub reason: String,
 }
 
+impl Incompatible {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Incompatible {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Incompatible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// What canonicalisers return: borrowed where the input already was canonical.
+pub(crate) type Canon<'a> = Result<Cow<'a, str>, Incompatible>;
+
 /// Read a declared type (`character varying(255)`, `numeric(10,2)`, `int4`,
 /// `timestamp with time zone`, `"bazaar-vid_status"`, `text[]`, SQLite's
 /// `DATETIME`) into the class that governs comparison. `enums` maps enum type
@@ -79,8 +116,10 @@ pub fn classify(
     dialect: Dialect,
     enums: &BTreeMap<String, Vec<String>>,
 ) -> TypeClass {
-    let _ = (data_type, dialect, enums);
-    unimplemented!("value helper fills this in")
+    match dialect {
+        Dialect::Postgres => typename::classify_postgres(data_type, enums),
+        Dialect::Sqlite => typename::classify_sqlite(data_type),
+    }
 }
 
 /// The canonical text of `cell` as a value of `class`, or why it cannot be one.
@@ -91,16 +130,41 @@ pub fn canonicalize<'a>(
     cell: &'a Cell,
     class: &TypeClass,
 ) -> Result<Option<Cow<'a, str>>, Incompatible> {
-    let _ = (cell, class);
-    unimplemented!("value helper fills this in")
+    if matches!(cell, Cell::Null) {
+        return Ok(None);
+    }
+    let canon = match class {
+        TypeClass::Bool => numbers::bool_canon(cell),
+        TypeClass::Int { min, max } => numbers::int_canon(cell, *min, *max),
+        TypeClass::Float { single } => numbers::float_canon(cell, *single),
+        TypeClass::Numeric { precision, scale } => numbers::numeric_canon(cell, *precision, *scale),
+        TypeClass::Text { max_chars, fixed } => text::text_canon(cell, *max_chars, *fixed),
+        TypeClass::Uuid => text::uuid_canon(cell),
+        TypeClass::Date => time::date_canon(cell),
+        TypeClass::Time { with_zone } => time::time_canon(cell, *with_zone),
+        TypeClass::Timestamp => time::timestamp_canon(cell, false),
+        TypeClass::TimestampTz => time::timestamp_canon(cell, true),
+        TypeClass::Interval | TypeClass::Other(_) => text::other_canon(cell),
+        TypeClass::Json => json::json_canon(cell),
+        TypeClass::Bytes => text::bytes_canon(cell),
+        TypeClass::Enum { name, labels } => text::enum_canon(cell, name, labels),
+        TypeClass::Array(elem) => array::array_canon(cell, elem),
+    };
+    canon.map(Some)
 }
 
-/// Spell a declared type the way PostgreSQL's `format_type` does, so types
-/// from `schema.sql`, pg_dump and the live catalog compare as text:
-/// `VARCHAR(255)` → `character varying(255)`, `int4`/`serial` → `integer`,
-/// `TIMESTAMPTZ` → `timestamp with time zone`, `decimal(10,2)` → `numeric(10,2)`.
-pub fn normalize_type(data_type: &str) -> String {
-    data_type.trim().to_lowercase()
+/// A short description of what kind of value a cell holds, for reasons.
+pub(crate) fn kind(cell: &Cell) -> &'static str {
+    match cell {
+        Cell::Null => "null",
+        Cell::Text(_) => "text",
+        Cell::Number(_) => "a number",
+        Cell::Int(_) => "an integer",
+        Cell::Float(_) => "a float",
+        Cell::Bool(_) => "a boolean",
+        Cell::Json(_) => "a JSON object or array",
+        Cell::Bytes(_) => "bytes",
+    }
 }
 
 /// A cell shown in a message: control characters escaped, truncated.
