@@ -167,7 +167,3 @@ pub(crate) fn kind(cell: &Cell) -> &'static str {
     }
 }
 
-/// A cell shown in a message: control characters escaped, truncated.
-pub fn display_value(cell: &Cell) -> String {
-    format!("{cell:?}")
-}
