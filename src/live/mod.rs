@@ -115,3 +115,19 @@ fn select_list(table: &Table, columns: &[usize]) -> Result<String> {
     }
     Ok(list)
 }
+
+/// A sqlx error as a redacted [`Error::Database`]. Server errors are shown by
+/// their message and SQLSTATE (sqlx's own text adds the server's C source line).
+fn db_error(url: &DbUrl, context: &str, e: &sqlx::Error) -> Error {
+    let detail = match e {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+            None => db.message().to_owned(),
+        },
+        other => other.to_string(),
+    };
+    Error::Database {
+        target: url.redacted(),
+        message: url.scrub(&format!("{context}: {detail}")),
+    }
+}

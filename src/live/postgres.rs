@@ -5,7 +5,7 @@
 
 use super::copy_text::{CopyError, CopyTextParser};
 use super::db_url::DbUrl;
-use super::{select_list, LiveOptions};
+use super::{db_error, select_list, LiveOptions};
 use crate::catalog::{
     Catalog, Column, Dialect, ForeignKey, Identity, KeyConstraint, Table, TableName,
 };
@@ -68,7 +68,7 @@ impl PgLive {
         })
     }
 
-    fn err(&self, context: &str, e: &dyn std::fmt::Display) -> Error {
+    fn err(&self, context: &str, e: &sqlx::Error) -> Error {
         db_error(&self.url, context, e)
     }
 
@@ -265,14 +265,6 @@ enum RowError {
 impl From<CopyError> for RowError {
     fn from(e: CopyError) -> Self {
         RowError::Copy(e)
-    }
-}
-
-/// A sqlx (or other) error as a redacted [`Error::Database`].
-fn db_error(url: &DbUrl, context: &str, e: &dyn std::fmt::Display) -> Error {
-    Error::Database {
-        target: url.redacted(),
-        message: url.scrub(&format!("{context}: {e}")),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::db_url::DbUrl;
 use super::sqlite_ddl::DdlFacts;
-use super::{select_list, LiveOptions};
+use super::{db_error, select_list, LiveOptions};
 use crate::catalog::{Catalog, Column, Dialect, ForeignKey, KeyConstraint, Table, TableName};
 use crate::error::{Error, Result};
 use crate::value::Cell;
@@ -63,7 +63,7 @@ impl SqliteLive {
         Ok(live)
     }
 
-    fn err(&self, context: &str, e: &dyn std::fmt::Display) -> Error {
+    fn err(&self, context: &str, e: &sqlx::Error) -> Error {
         db_error(&self.url, context, e)
     }
 
@@ -307,7 +307,8 @@ impl SqliteLive {
                 for (i, &col) in columns.iter().enumerate() {
                     let cell = cell(&row, i).map_err(|e| {
                         let column = table.columns.get(col).map_or("?", |c| c.name.as_str());
-                        self.err(&format!("{context}: row {count}, column {column}"), &e)
+                        let decode = sqlx::Error::Decode(e);
+                        self.err(&format!("{context}: row {count}, column {column}"), &decode)
                     })?;
                     cells.push(cell);
                 }
@@ -335,11 +336,4 @@ fn cell(
         "BLOB" => Cell::Bytes(<Vec<u8> as Decode<Sqlite>>::decode(value)?),
         _ => Cell::Text(<String as Decode<Sqlite>>::decode(value)?),
     })
-}
-
-fn db_error(url: &DbUrl, context: &str, e: &dyn std::fmt::Display) -> Error {
-    Error::Database {
-        target: url.redacted(),
-        message: url.scrub(&format!("{context}: {e}")),
-    }
 }
