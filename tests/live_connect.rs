@@ -35,15 +35,23 @@ fn parse_accepts_supported_forms_and_names_bad_schemes() {
     assert!(!format!("{pg:?}").contains(SECRET));
     assert!(pg.expose().contains(SECRET), "the driver still gets it");
 
-    for raw in ["sqlite://live.db", "sqlite:live.db", "sqlite:///var/db/live.sqlite"] {
+    for raw in [
+        "sqlite://live.db",
+        "sqlite:live.db",
+        "sqlite:///var/db/live.sqlite",
+    ] {
         assert_eq!(DbUrl::parse(raw).unwrap().dialect, Dialect::Sqlite, "{raw}");
     }
 
     let err = DbUrl::parse(&format!("mysql://root:{SECRET}@db/prod")).unwrap_err();
     assert!(matches!(err, Error::Usage(_)));
-    assert!(err.to_string().contains("unsupported database URL scheme 'mysql'"));
+    assert!(err
+        .to_string()
+        .contains("unsupported database URL scheme 'mysql'"));
     assert_redacted(&err);
-    let err = DbUrl::parse("http://example.com/db").unwrap_err().to_string();
+    let err = DbUrl::parse("http://example.com/db")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("'http'"), "{err}");
     let err = DbUrl::parse("certainly not a url").unwrap_err();
     assert!(matches!(err, Error::Usage(_)));
@@ -61,7 +69,9 @@ fn bare_path_is_sqlite_only_when_it_is_one() {
     );
     let json = path.with_file_name("projects.json");
     std::fs::write(&json, "[]").unwrap();
-    let err = DbUrl::parse(json.to_str().unwrap()).unwrap_err().to_string();
+    let err = DbUrl::parse(json.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not a SQLite database file"), "{err}");
 }
 
@@ -108,8 +118,10 @@ async fn server_rejections_are_clear_and_redacted() {
 async fn wrong_password_is_redacted() {
     let pg = TestPg::new().await;
     let role = format!("{}_role", pg.name());
-    pg.exec(&format!("CREATE ROLE \"{role}\" LOGIN PASSWORD 'right-password'"))
-        .await;
+    pg.exec(&format!(
+        "CREATE ROLE \"{role}\" LOGIN PASSWORD 'right-password'"
+    ))
+    .await;
     let raw = url_with(&role, SECRET, None, pg.name());
     let outcome = LiveDb::connect(&DbUrl::parse(&raw).unwrap(), &LiveOptions::default()).await;
     let trusted = match &outcome {
@@ -119,7 +131,10 @@ async fn wrong_password_is_redacted() {
         }
         Err(err) => {
             assert_redacted(err);
-            assert!(err.to_string().contains("password authentication failed"), "{err}");
+            assert!(
+                err.to_string().contains("password authentication failed"),
+                "{err}"
+            );
             false
         }
     };
@@ -159,7 +174,11 @@ async fn missing_sqlite_file_is_named_and_not_created() {
 async fn non_database_file_with_db_extension_fails_at_connect() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.db");
-    std::fs::write(&path, "this is not a database, just text that is long enough").unwrap();
+    std::fs::write(
+        &path,
+        "this is not a database, just text that is long enough",
+    )
+    .unwrap();
     let url = DbUrl::parse(path.to_str().unwrap()).unwrap();
     let err = LiveDb::connect(&url, &LiveOptions::default())
         .await

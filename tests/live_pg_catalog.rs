@@ -66,7 +66,9 @@ CREATE VIEW not_a_table AS SELECT 1 AS x;
 
 async fn catalog_of(pg: &TestPg) -> lifeboat::catalog::Catalog {
     let url = DbUrl::parse(&pg.url()).unwrap();
-    let live = LiveDb::connect(&url, &LiveOptions::default()).await.unwrap();
+    let live = LiveDb::connect(&url, &LiveOptions::default())
+        .await
+        .unwrap();
     live.catalog().await.unwrap()
 }
 
@@ -150,7 +152,9 @@ async fn identity_and_generated_columns() {
     let pg = TestPg::new().await;
     pg.exec(SCHEMA).await;
     let catalog = catalog_of(&pg).await;
-    let t = catalog.table(&name("public", "vector-sync-status")).unwrap();
+    let t = catalog
+        .table(&name("public", "vector-sync-status"))
+        .unwrap();
     let col = |n: &str| t.column(n).unwrap();
     assert_eq!(col("id").identity, Some(Identity::Always));
     assert_eq!(col("n").identity, Some(Identity::ByDefault));
@@ -158,7 +162,10 @@ async fn identity_and_generated_columns() {
     assert_eq!(col("id").default, None);
     let total = col("total");
     assert_eq!(total.generated.as_deref(), Some("(a * b)"));
-    assert_eq!(total.default, None, "generation expression is not a default");
+    assert_eq!(
+        total.default, None,
+        "generation expression is not a default"
+    );
     assert_eq!(col("a").generated, None);
 }
 
@@ -169,7 +176,10 @@ async fn composite_keys_keep_constraint_order() {
     let catalog = catalog_of(&pg).await;
     let m = catalog.table(&name("public", "memberships")).unwrap();
     // Declared (user_id, org_id) although org_id comes first in the table.
-    assert_eq!(m.primary_key.as_ref().unwrap().columns, ["user_id", "org_id"]);
+    assert_eq!(
+        m.primary_key.as_ref().unwrap().columns,
+        ["user_id", "org_id"]
+    );
     assert_eq!(
         m.unique,
         [KeyConstraint {

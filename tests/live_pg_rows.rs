@@ -78,7 +78,10 @@ async fn awkward_text_round_trips_exactly() {
             text("{\"k\": \"tab\\there\", \"z\": 1}"),
         ]
     );
-    assert_eq!(rows[1][1], text("tab\there\nnewline\r\ncrlf\\n-not-a-newline"));
+    assert_eq!(
+        rows[1][1],
+        text("tab\there\nnewline\r\ncrlf\\n-not-a-newline")
+    );
     assert_eq!(rows[1][2], text("\\x"));
     assert_eq!(rows[1][4], text("1e+300"));
     assert_eq!(rows[2][1], text("unicode é ✓ 🚑 中文"));
@@ -116,11 +119,10 @@ async fn column_subset_in_requested_order_and_large_stream() {
     assert_eq!(live.count_rows(&t.name).await.unwrap(), 20000);
     let rows = collect(&live, t, &[1, 0]).await;
     assert_eq!(rows.len(), 20000);
-    let direct: Vec<(String, String)> =
-        sqlx::query_as("SELECT label, id::text FROM big")
-            .fetch_all(pg.pool())
-            .await
-            .unwrap();
+    let direct: Vec<(String, String)> = sqlx::query_as("SELECT label, id::text FROM big")
+        .fetch_all(pg.pool())
+        .await
+        .unwrap();
     let mut got: Vec<(String, String)> = rows
         .into_iter()
         .map(|r| match (&r[0], &r[1]) {
@@ -203,7 +205,9 @@ async fn reads_run_read_only_with_local_settings() {
     };
     let live = connect(&pg, opts).await;
 
-    let cols = ["ro", "iso", "st", "lt", "it", "tz", "ds", "ist", "efd", "bo"];
+    let cols = [
+        "ro", "iso", "st", "lt", "it", "tz", "ds", "ist", "efd", "bo",
+    ];
     let session = view("session_view", &cols);
     let all: Vec<usize> = (0..cols.len()).collect();
     let rows = collect(&live, &session, &all).await;
@@ -249,7 +253,8 @@ async fn reads_run_read_only_with_local_settings() {
 #[tokio::test]
 async fn statement_timeout_applies_to_reads() {
     let pg = TestPg::new().await;
-    pg.exec("CREATE VIEW slow AS SELECT pg_sleep(5)::text AS s").await;
+    pg.exec("CREATE VIEW slow AS SELECT pg_sleep(5)::text AS s")
+        .await;
     let opts = LiveOptions {
         statement_timeout: Duration::from_millis(200),
     };

@@ -47,7 +47,9 @@ CREATE VIEW v AS SELECT 1;
 
 async fn open(path: &Path) -> LiveDb {
     let url = DbUrl::parse(path.to_str().unwrap()).unwrap();
-    LiveDb::connect(&url, &LiveOptions::default()).await.unwrap()
+    LiveDb::connect(&url, &LiveOptions::default())
+        .await
+        .unwrap()
 }
 
 fn table<'a>(catalog: &'a Catalog, n: &str) -> &'a Table {
@@ -106,7 +108,10 @@ async fn composite_keys_generated_columns_and_deferrable_fks() {
     assert_eq!(vss.unique[0].columns, ["a", "b"]);
     let names: Vec<&str> = vss.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["org", "code", "a", "b", "total", "shout"]);
-    assert_eq!(vss.column("total").unwrap().generated.as_deref(), Some("a * b"));
+    assert_eq!(
+        vss.column("total").unwrap().generated.as_deref(),
+        Some("a * b")
+    );
     assert_eq!(
         vss.column("shout").unwrap().generated.as_deref(),
         Some("upper(code)")
@@ -121,7 +126,10 @@ async fn composite_keys_generated_columns_and_deferrable_fks() {
         .find(|f| f.columns == ["s_code", "s_org"])
         .unwrap();
     assert_eq!(pair.name.as_deref(), Some("refs_status_fk"));
-    assert_eq!(pair.referenced_table, TableName::new(None, "vector-sync-status"));
+    assert_eq!(
+        pair.referenced_table,
+        TableName::new(None, "vector-sync-status")
+    );
     assert_eq!(pair.referenced_columns, ["code", "org"]);
     assert!(!pair.deferrable);
     let owner = refs
@@ -155,19 +163,37 @@ async fn values_keep_their_storage_class() {
         _ => 0,
     });
     let text = |s: &str| Cell::Text(s.into());
-    assert_eq!(rows[0], [text("it's \"quoted\" \\ back\\slash"), Cell::Int(42), Cell::Int(1)]);
+    assert_eq!(
+        rows[0],
+        [
+            text("it's \"quoted\" \\ back\\slash"),
+            Cell::Int(42),
+            Cell::Int(1)
+        ]
+    );
     assert_eq!(rows[1][0], text("tab\tnl\ncr\rend"));
     assert_eq!(rows[1][1], Cell::Float(1.5));
-    assert_eq!(rows[2], [text("unicode é ✓ 🚑 中文"), text("text"), Cell::Int(3)]);
-    assert_eq!(rows[3], [text(""), Cell::Bytes(vec![0, 0xff, 0x5c]), Cell::Int(4)]);
+    assert_eq!(
+        rows[2],
+        [text("unicode é ✓ 🚑 中文"), text("text"), Cell::Int(3)]
+    );
+    assert_eq!(
+        rows[3],
+        [text(""), Cell::Bytes(vec![0, 0xff, 0x5c]), Cell::Int(4)]
+    );
     assert_eq!(rows[4], [Cell::Null, Cell::Null, Cell::Int(5)]);
     assert_eq!(rows[5], [text("\\N"), Cell::Int(i64::MIN), Cell::Int(6)]);
 
     // Zero columns still counts rows.
-    assert_eq!(live.stream_rows(vals, &[], |r| {
-        assert!(r.is_empty());
-        Ok(())
-    }).await.unwrap(), 6);
+    assert_eq!(
+        live.stream_rows(vals, &[], |r| {
+            assert!(r.is_empty());
+            Ok(())
+        })
+        .await
+        .unwrap(),
+        6
+    );
 }
 
 #[tokio::test]

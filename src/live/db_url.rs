@@ -37,7 +37,7 @@ impl DbUrl {
             Dialect::Postgres
         } else if lower.starts_with("sqlite:") {
             Dialect::Sqlite
-        } else if let Some(scheme) = scheme_of(raw).filter(|_| !Path::new(raw).exists()) {
+        } else if let Some(scheme) = scheme_of(raw).filter(|_| looks_like_url(raw)) {
             return Err(unsupported(&scheme));
         } else {
             classify_bare_path(raw)?
@@ -64,8 +64,12 @@ impl DbUrl {
         if self.dialect != Dialect::Sqlite {
             return None;
         }
-        let rest = if self.raw.len() >= 7 && self.raw[..7].eq_ignore_ascii_case("sqlite:") {
-            let after = &self.raw[7..];
+        let has_scheme = self
+            .raw
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("sqlite:"));
+        let rest = if has_scheme {
+            let after = self.raw.get(7..).unwrap_or_default();
             let after = after.strip_prefix("//").unwrap_or(after);
             // Query parameters (`?mode=rwc`) are ignored: lifeboat decides the mode.
             let after = after.split('?').next().unwrap_or(after);
@@ -127,14 +131,25 @@ fn scheme_of(raw: &str) -> Option<String> {
     (valid && scheme.len() > 1).then(|| scheme.to_ascii_lowercase())
 }
 
+/// `scheme://...`, or `scheme:rest` that is neither an existing file nor a
+/// SQLite file name (`backup:2024.db` is a file name with a colon).
+fn looks_like_url(raw: &str) -> bool {
+    if raw.contains("://") && !Path::new(raw).exists() {
+        return true;
+    }
+    !Path::new(raw).exists() && !has_sqlite_extension(Path::new(raw))
+}
+
+fn has_sqlite_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SQLITE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
 /// A bare path is SQLite when it is an existing SQLite file or carries a SQLite extension.
 fn classify_bare_path(raw: &str) -> Result<Dialect> {
     let path = Path::new(raw);
-    let has_extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SQLITE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
-    if has_extension {
+    if has_sqlite_extension(path) {
         return Ok(Dialect::Sqlite);
     }
     if !path.is_file() {
@@ -220,6 +235,15 @@ mod tests {
             assert!(err.contains(&format!("scheme '{scheme}'")), "{err}");
             assert!(!err.contains("pw"), "{err}");
         }
+        let err = DbUrl::parse("mysql://h/app.db").unwrap_err().to_string();
+        assert!(err.contains("scheme 'mysql'"), "{err}");
+        let colon_name = DbUrl::parse("backup:2024.db").unwrap();
+        assert_eq!(
+            colon_name.sqlite_path().unwrap(),
+            PathBuf::from("backup:2024.db")
+        );
+        let multibyte = DbUrl::parse("sqlit€.db").unwrap();
+        assert_eq!(multibyte.sqlite_path().unwrap(), PathBuf::from("sqlit€.db"));
         let err = DbUrl::parse("garbage").unwrap_err().to_string();
         assert!(err.contains("neither a database URL"), "{err}");
     }

@@ -40,17 +40,17 @@ impl PgLive {
             .application_name("lifeboat");
         // One direct connection first: a pool would retry a refused connection
         // until its acquire timeout and then report only "timed out".
-        let mut probe = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+        let probe = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
             .await
             .map_err(|_| Error::Database {
                 target: url.redacted(),
                 message: format!("cannot connect: no answer within {CONNECT_TIMEOUT:?}"),
             })?
             .map_err(|e| db_error(url, "cannot connect", &e))?;
-        let version = probe.server_version_num().unwrap_or(0);
-        let _ = probe.ping().await;
+        let version = probe.server_version_num();
         let _ = probe.close().await;
-        if version < MIN_SERVER_VERSION {
+        // Servers that do not report a version (proxies, look-alikes) get the benefit of the doubt.
+        if let Some(version) = version.filter(|v| *v < MIN_SERVER_VERSION) {
             return Err(Error::Database {
                 target: url.redacted(),
                 message: format!("PostgreSQL 12 or newer is required (server reports {version})"),
@@ -79,7 +79,8 @@ impl PgLive {
             .map_err(|e| self.err("cannot connect", &e))
     }
 
-    /// `BEGIN READ ONLY` plus local timeouts and output settings that make
+    /// `BEGIN ... READ ONLY` (repeatable read: the catalog's several queries see
+    /// one snapshot) plus local timeouts and output settings that make
     /// COPY text stable (UTC, ISO dates, shortest exact floats, hex bytea).
     async fn begin_read<'c>(
         &self,

@@ -214,19 +214,28 @@ impl SqliteLive {
         .fetch_all(&mut **tx)
         .await?;
         // Group the rows of one composite key (same id), keeping seq order.
-        let mut groups: Vec<(i64, String, Vec<String>, Vec<Option<String>>)> = Vec::new();
+        let mut groups: Vec<FkRows> = Vec::new();
         for (id, target, from, to) in rows {
             match groups.last_mut() {
-                Some(g) if g.0 == id => {
-                    g.2.push(from);
-                    g.3.push(to);
+                Some(g) if g.id == id => {
+                    g.from.push(from);
+                    g.to.push(to);
                 }
-                _ => groups.push((id, target, vec![from], vec![to])),
+                _ => groups.push(FkRows {
+                    id,
+                    target,
+                    from: vec![from],
+                    to: vec![to],
+                }),
             }
         }
         let mut out = Vec::with_capacity(groups.len());
         // pragma ids count from the last declared key; reverse to declaration order.
-        for (_, target, columns, to) in groups.into_iter().rev() {
+        for FkRows {
+            target, from, to, ..
+        } in groups.into_iter().rev()
+        {
+            let columns = from;
             // `REFERENCES t` without columns means t's primary key.
             let referenced_columns = if to.iter().all(Option::is_some) {
                 to.into_iter().flatten().collect()
@@ -318,6 +327,14 @@ impl SqliteLive {
         let _ = tx.rollback().await;
         Ok(count)
     }
+}
+
+/// The pragma_foreign_key_list rows of one foreign key.
+struct FkRows {
+    id: i64,
+    target: String,
+    from: Vec<String>,
+    to: Vec<Option<String>>,
 }
 
 /// A value by its runtime storage class, not the declared column type.

@@ -126,7 +126,10 @@ pub fn temp_sqlite(sql: &str) -> (TempDir, PathBuf) {
             let mut conn = sqlx::SqliteConnection::connect_with(&options)
                 .await
                 .expect("create sqlite file");
-            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(sql.clone())).execute(&mut conn).await {
+            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(sql.clone()))
+                .execute(&mut conn)
+                .await
+            {
                 panic!("SQLite setup failed: {e}\n{sql}");
             }
             conn.close().await.expect("close sqlite");
