@@ -2,37 +2,18 @@
 //! read runs in a read-only transaction with a statement timeout and takes no
 //! explicit lock. Errors are redacted before they leave this module.
 
-use crate::catalog::{Catalog, Dialect, Table, TableName};
+mod copy_text;
+mod db_url;
+mod postgres;
+mod sqlite;
+mod sqlite_ddl;
+
+pub use db_url::DbUrl;
+
+use crate::catalog::{quote_ident, Catalog, Dialect, Table, TableName};
 use crate::error::{Error, Result};
 use crate::value::Cell;
 use std::time::Duration;
-
-/// A database address as the operator gave it: `postgres://`, `postgresql://`,
-/// `sqlite://`, or a bare path to a SQLite file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DbUrl {
-    raw: String,
-    pub dialect: Dialect,
-}
-
-impl DbUrl {
-    pub fn parse(raw: &str) -> Result<DbUrl> {
-        Err(Error::Usage(format!(
-            "cannot parse database URL {}",
-            crate::redact::redact(raw)
-        )))
-    }
-
-    /// For display and logs: the password replaced by `***`.
-    pub fn redacted(&self) -> String {
-        crate::redact::redact(&self.raw)
-    }
-
-    /// The real URL, for the driver only. Never print it.
-    pub fn expose(&self) -> &str {
-        &self.raw
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct LiveOptions {
@@ -51,13 +32,25 @@ impl Default for LiveOptions {
 /// A connected live database.
 pub struct LiveDb {
     url: DbUrl,
+    backend: Backend,
+}
+
+enum Backend {
+    Postgres(postgres::PgLive),
+    Sqlite(sqlite::SqliteLive),
 }
 
 impl LiveDb {
-    pub async fn connect(url: &DbUrl, _opts: &LiveOptions) -> Result<LiveDb> {
-        Err(Error::Database {
-            target: url.redacted(),
-            message: "not implemented yet".into(),
+    /// Connect (PostgreSQL: a pool of at most 3; SQLite: the existing file,
+    /// read-only). Fails fast with a redacted error if the server refuses.
+    pub async fn connect(url: &DbUrl, opts: &LiveOptions) -> Result<LiveDb> {
+        let backend = match url.dialect {
+            Dialect::Postgres => Backend::Postgres(postgres::PgLive::connect(url, opts).await?),
+            Dialect::Sqlite => Backend::Sqlite(sqlite::SqliteLive::connect(url, opts).await?),
+        };
+        Ok(LiveDb {
+            url: url.clone(),
+            backend,
         })
     }
 
@@ -70,26 +63,71 @@ impl LiveDb {
         self.url.redacted()
     }
 
+    /// Tables (sorted by schema, name), their columns, keys and enum types.
     pub async fn catalog(&self) -> Result<Catalog> {
-        Err(Error::Other("not implemented yet".into()))
+        match &self.backend {
+            Backend::Postgres(pg) => pg.catalog().await,
+            Backend::Sqlite(lite) => lite.catalog().await,
+        }
     }
 
-    pub async fn count_rows(&self, _table: &TableName) -> Result<u64> {
-        Err(Error::Other("not implemented yet".into()))
+    /// Exact `count(*)` of `table`.
+    pub async fn count_rows(&self, table: &TableName) -> Result<u64> {
+        match &self.backend {
+            Backend::Postgres(pg) => pg.count_rows(table).await,
+            Backend::Sqlite(lite) => lite.count_rows(table).await,
+        }
     }
 
     /// Stream every row of `table`, restricted to `columns` (indices into
     /// `table.columns`, in that order), calling `on_row` for each. Returns
-    /// the number of rows read.
-    pub async fn stream_rows<F>(
-        &self,
-        _table: &Table,
-        _columns: &[usize],
-        _on_row: F,
-    ) -> Result<u64>
+    /// the number of rows read. PostgreSQL values arrive as `Cell::Text` (COPY
+    /// text output, UTC/ISO settings) or `Cell::Null`; SQLite values keep
+    /// their storage class (`Int`, `Float`, `Text`, `Bytes`, `Null`).
+    /// An error from `on_row` stops the stream and is returned as is.
+    pub async fn stream_rows<F>(&self, table: &Table, columns: &[usize], on_row: F) -> Result<u64>
     where
         F: FnMut(Vec<Cell>) -> Result<()> + Send,
     {
-        Err(Error::Other("not implemented yet".into()))
+        match &self.backend {
+            Backend::Postgres(pg) => pg.stream_rows(table, columns, on_row).await,
+            Backend::Sqlite(lite) => lite.stream_rows(table, columns, on_row).await,
+        }
+    }
+}
+
+/// `"a", "b"` for the chosen column indices; an index outside the table is a bug
+/// in the caller, reported rather than panicking.
+fn select_list(table: &Table, columns: &[usize]) -> Result<String> {
+    let mut list = String::new();
+    for &i in columns {
+        let column = table.columns.get(i).ok_or_else(|| {
+            Error::Other(format!(
+                "column index {i} out of range for {} ({} columns)",
+                table.name,
+                table.columns.len()
+            ))
+        })?;
+        if !list.is_empty() {
+            list.push_str(", ");
+        }
+        list.push_str(&quote_ident(&column.name));
+    }
+    Ok(list)
+}
+
+/// A sqlx error as a redacted [`Error::Database`]. Server errors are shown by
+/// their message and SQLSTATE (sqlx's own text adds the server's C source line).
+fn db_error(url: &DbUrl, context: &str, e: &sqlx::Error) -> Error {
+    let detail = match e {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+            None => db.message().to_owned(),
+        },
+        other => other.to_string(),
+    };
+    Error::Database {
+        target: url.redacted(),
+        message: url.scrub(&format!("{context}: {detail}")),
     }
 }
