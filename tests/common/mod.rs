@@ -13,6 +13,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tempfile::TempDir;
 
+mod backup_dir;
+#[allow(unused_imports)]
+pub use backup_dir::{write_backup, write_file};
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The admin URL tests connect to in order to create and drop databases.
