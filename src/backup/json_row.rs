@@ -54,6 +54,14 @@ pub(crate) fn json_error(file: &Path, line: u64, column: u64, e: &serde_json::Er
         return Error::backup(file, Some(line), message.to_string());
     }
     let abs_line = line + e.line() as u64 - 1;
+    if e.column() == 0 {
+        // serde_json stopped on a newline: the problem is at the end of the previous line.
+        return Error::backup(
+            file,
+            Some(abs_line.saturating_sub(1).max(1)),
+            message.to_string(),
+        );
+    }
     let abs_col = if e.line() == 1 {
         column + e.column() as u64 - 1
     } else {

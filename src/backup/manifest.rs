@@ -38,11 +38,13 @@ fn parse(path: &Path, value: &Value, warnings: &mut Vec<String>) -> Result<Manif
     let Value::Object(top) = value else {
         return Err(Error::backup(path, Some(1), "expected a JSON object"));
     };
-    let mut manifest = Manifest::default();
-    manifest.created_at = CREATED_KEYS
-        .iter()
-        .find_map(|k| top.get(*k).and_then(Value::as_str))
-        .map(str::to_owned);
+    let mut manifest = Manifest {
+        created_at: CREATED_KEYS
+            .iter()
+            .find_map(|k| top.get(*k).and_then(Value::as_str))
+            .map(str::to_owned),
+        row_counts: BTreeMap::new(),
+    };
     let Some(counts) = COUNT_KEYS.iter().find_map(|k| top.get(*k)) else {
         return Ok(manifest);
     };

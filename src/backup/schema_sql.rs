@@ -16,8 +16,38 @@ use std::path::Path;
 enum Kind {
     /// CREATE TABLE / ALTER TABLE: a parse failure is an error.
     Table,
+    /// Known not to describe columns or keys: not even parsed (sqlparser
+    /// rejects some pg_dump spellings, e.g. CREATE SEQUENCE option order).
+    Ignored,
     Other,
 }
+
+/// Leading words of statements that never matter for the catalog.
+const IGNORED: &[&[&str]] = &[
+    &["SET"],
+    &["RESET"],
+    &["SELECT"],
+    &["COMMENT"],
+    &["GRANT"],
+    &["REVOKE"],
+    &["CREATE", "INDEX"],
+    &["CREATE", "UNIQUE", "INDEX"],
+    &["CREATE", "SEQUENCE"],
+    &["ALTER", "SEQUENCE"],
+    &["CREATE", "EXTENSION"],
+    &["CREATE", "SCHEMA"],
+    &["ALTER", "SCHEMA"],
+    &["ALTER", "DEFAULT", "PRIVILEGES"],
+    &["ALTER", "FUNCTION"],
+    &["ALTER", "PROCEDURE"],
+    &["ALTER", "VIEW"],
+    &["ALTER", "MATERIALIZED", "VIEW"],
+    &["ALTER", "EXTENSION"],
+    &["CREATE", "TRIGGER"],
+    &["CREATE", "POLICY"],
+    &["CREATE", "PUBLICATION"],
+    &["REFRESH"],
+];
 
 pub(crate) fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Catalog> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
@@ -46,6 +76,9 @@ pub(crate) fn parse(path: &Path, sql: &str, warnings: &mut Vec<String>) -> Resul
         };
         let line = first.span.start.line;
         let kind = kind_of(&stmt_tokens);
+        if kind == Kind::Ignored {
+            continue;
+        }
         let parsed = Parser::new(&dialect)
             .with_tokens_with_locations(stmt_tokens)
             .parse_statement_to_end();
@@ -119,10 +152,32 @@ impl ParseToEnd for Parser<'_> {
 
 /// Group tokens into statements at top-level semicolons (the tokenizer has
 /// already put strings, comments and dollar-quoted bodies into single tokens).
+/// psql meta-commands (`\restrict KEY`, `\connect db`: a backslash first on
+/// its line) end at the line's end, not at a semicolon, and are dropped.
 fn split_statements(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
     let mut out = Vec::new();
-    let mut current = Vec::new();
+    let mut current: Vec<TokenWithSpan> = Vec::new();
+    let mut meta_line = None;
+    let mut line_has_tokens = false;
+    let mut last_line = 0;
     for t in tokens {
+        let line = t.span.start.line;
+        if line != last_line {
+            last_line = line;
+            line_has_tokens = false;
+        }
+        if meta_line == Some(line) {
+            continue;
+        }
+        if matches!(t.token, Token::Whitespace(_)) {
+            current.push(t);
+            continue;
+        }
+        if t.token == Token::Backslash && !line_has_tokens {
+            meta_line = Some(line);
+            continue;
+        }
+        line_has_tokens = true;
         match t.token {
             Token::SemiColon => out.push(std::mem::take(&mut current)),
             Token::EOF => {}
@@ -163,6 +218,8 @@ fn kind_of(tokens: &[TokenWithSpan]) -> Kind {
     let alter_table = w.starts_with(&["ALTER", "TABLE"]);
     if create_table || alter_table {
         Kind::Table
+    } else if IGNORED.iter().any(|prefix| w.starts_with(prefix)) {
+        Kind::Ignored
     } else {
         Kind::Other
     }
