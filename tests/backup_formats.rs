@@ -309,7 +309,8 @@ fn many_rows_stream_with_exact_lines() {
             text.push_str(",\n");
         }
         text.push_str(&format!(
-            "{{\"id\": {i}, \"s\": \"{}\"}}",
+            // Escapes at every offset: some straddle the reader's buffer boundary.
+            "{{\"id\": {i}, \"s\": \"{}\\\"q\\\\\"}}",
             "x".repeat(i % 50)
         ));
     }
@@ -320,4 +321,11 @@ fn many_rows_stream_with_exact_lines() {
     assert_eq!(rows.len(), 50_000);
     assert_eq!(rows[49_999].line, 50_001);
     assert_eq!(rows[49_999].cells[0], n("49999"));
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(
+            row.cells[1],
+            t(&format!("{}\"q\\", "x".repeat(i % 50))),
+            "row {i}"
+        );
+    }
 }

@@ -113,10 +113,7 @@ impl CsvRows {
                     break None;
                 }
                 let chunk = src.chunk();
-                match chunk
-                    .iter()
-                    .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
-                {
+                match memchr::memchr3(b',', b'\n', b'\r', chunk) {
                     Some(i) => {
                         if quoted && i > 0 {
                             return Err(src.error(format!(
@@ -174,7 +171,7 @@ fn read_quoted(src: &mut ByteSource, out: &mut Vec<u8>, record_line: u64) -> Res
             ));
         }
         let chunk = src.chunk();
-        match chunk.iter().position(|&b| b == b'"') {
+        match memchr::memchr(b'"', chunk) {
             Some(i) => {
                 out.extend_from_slice(&chunk[..i]);
                 src.consume(i + 1);

@@ -31,6 +31,15 @@ impl ColumnIndex {
         Ok(index)
     }
 
+    /// `hint` is where the key is expected (rows usually repeat one key
+    /// order), checked before hashing.
+    fn position_or_add_hinted(&mut self, name: &str, hint: usize) -> usize {
+        match self.names.get(hint) {
+            Some(n) if n == name => hint,
+            _ => self.position_or_add(name),
+        }
+    }
+
     fn position_or_add(&mut self, name: &str) -> usize {
         if let Some(&i) = self.by_name.get(name) {
             return i;
@@ -152,9 +161,11 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut hint = 0;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let raw: &'de RawValue = map.next_value()?;
-            let i = self.columns.position_or_add(&key);
+            let i = self.columns.position_or_add_hinted(&key, hint);
+            hint = i + 1;
             if i >= self.cells.len() {
                 self.cells.resize(i + 1, None);
             }
@@ -172,7 +183,8 @@ fn raw_to_cell(raw: &str) -> std::result::Result<Cell, serde_json::Error> {
     Ok(match raw.as_bytes().first() {
         Some(b'"') => {
             let inner = &raw[1..raw.len() - 1];
-            if inner.bytes().any(|b| b == b'\\' || b < 0x20) {
+            // serde_json has already rejected raw control characters.
+            if memchr::memchr(b'\\', inner.as_bytes()).is_some() {
                 Cell::Text(serde_json::from_str::<String>(raw)?)
             } else {
                 Cell::Text(inner.to_owned())

@@ -75,7 +75,7 @@ impl JsonlRows {
             if bytes.is_empty() {
                 continue;
             }
-            let lead = (self.line_buf.len() - trim_start_len(&self.line_buf)) as u64;
+            let lead = self.line_buf.iter().take_while(|b| is_ws(b)).count() as u64;
             let text = utf8(&self.src.file, line, bytes)?;
             let cells = parse_object(&self.src.file, line, lead + 1, text, columns)?;
             return Ok(Some(BackupRow { line, cells }));
@@ -87,7 +87,7 @@ impl JsonlRows {
 fn read_line(src: &mut ByteSource, out: &mut Vec<u8>) -> Result<()> {
     while src.fill()? {
         let chunk = src.chunk();
-        match chunk.iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', chunk) {
             Some(i) => {
                 out.extend_from_slice(&chunk[..=i]);
                 src.consume(i + 1);
@@ -105,10 +105,6 @@ fn read_line(src: &mut ByteSource, out: &mut Vec<u8>) -> Result<()> {
 
 fn is_ws(b: &u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-fn trim_start_len(bytes: &[u8]) -> usize {
-    bytes.len() - bytes.iter().take_while(|b| is_ws(b)).count()
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {

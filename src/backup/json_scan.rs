@@ -37,12 +37,23 @@ pub(crate) fn read_value(src: &mut ByteSource, capture: Option<&mut Vec<u8>>) ->
     Ok(start)
 }
 
+/// Bytes that start a string or change nesting depth outside strings.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
 /// An object, array or string: ends where nesting returns to zero.
 fn read_delimited(src: &mut ByteSource, mut capture: Option<&mut Vec<u8>>) -> Result<()> {
     let mut depth: usize = 0;
     let mut in_string = false;
+    // A backslash was the last byte of the previous chunk.
     let mut escape = false;
-    let mut started = false;
     loop {
         if !src.fill()? {
             let what = if in_string {
@@ -55,15 +66,25 @@ fn read_delimited(src: &mut ByteSource, mut capture: Option<&mut Vec<u8>>) -> Re
         let chunk = src.chunk();
         let mut done = false;
         let mut i = 0;
+        if escape {
+            escape = false;
+            i = 1;
+        }
         while i < chunk.len() {
-            let b = chunk[i];
-            i += 1;
             if in_string {
-                if escape {
-                    escape = false;
-                } else if b == b'\\' {
-                    escape = true;
-                } else if b == b'"' {
+                // Jump to the next quote or backslash; string bodies are most of the bytes.
+                let Some(j) = memchr::memchr2(b'"', b'\\', &chunk[i..]) else {
+                    i = chunk.len();
+                    break;
+                };
+                i += j + 1;
+                if chunk[i - 1] == b'\\' {
+                    if i < chunk.len() {
+                        i += 1;
+                    } else {
+                        escape = true;
+                    }
+                } else {
                     in_string = false;
                     if depth == 0 {
                         done = true;
@@ -72,19 +93,21 @@ fn read_delimited(src: &mut ByteSource, mut capture: Option<&mut Vec<u8>>) -> Re
                 }
                 continue;
             }
+            // Skip bytes that cannot change nesting (numbers, literals, `:`, `,`, spaces).
+            while i < chunk.len() && !STRUCTURAL[chunk[i] as usize] {
+                i += 1;
+            }
+            let Some(&b) = chunk.get(i) else {
+                break;
+            };
+            i += 1;
             match b {
-                b'"' => {
-                    in_string = true;
-                    started = true;
-                }
-                b'{' | b'[' => {
-                    depth += 1;
-                    started = true;
-                }
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
                 b'}' | b']' => {
-                    // `started` is always true here: the first byte opened something.
+                    // The first byte opened something, so depth is at least 1 here.
                     depth = depth.saturating_sub(1);
-                    if depth == 0 && started {
+                    if depth == 0 {
                         done = true;
                         break;
                     }

@@ -109,12 +109,9 @@ impl ByteSource {
     /// Mark `n` buffered bytes as read, counting the newlines among them.
     pub(crate) fn consume(&mut self, n: usize) {
         let taken = &self.buf[self.pos..self.pos + n];
-        let newlines = taken.iter().filter(|&&b| b == b'\n').count();
-        if newlines > 0 {
-            self.line += newlines as u64;
-            if let Some(last) = taken.iter().rposition(|&b| b == b'\n') {
-                self.line_start = self.base + (self.pos + last + 1) as u64;
-            }
+        if let Some(last) = memchr::memrchr(b'\n', taken) {
+            self.line += memchr::memchr_iter(b'\n', taken).count() as u64;
+            self.line_start = self.base + (self.pos + last + 1) as u64;
         }
         self.pos += n;
     }
