@@ -3,9 +3,29 @@
 //! with optional `schema.sql` and `manifest.json`. Backups are untrusted
 //! input: every problem becomes an [`Error::Backup`] naming file and line.
 
+//! Layouts accepted by [`Backup::open`]:
+//! - a directory of `TABLE.json` (array of objects), `TABLE.jsonl`/`.ndjson`,
+//!   `TABLE.csv` (header row), each optionally `.gz`; `SCHEMA.TABLE.ext` names
+//!   a schema-qualified table. `schema.sql` and `manifest.json` beside them are read.
+//! - one JSON file `{"table": [rows], ...}` passed as the path (then no other
+//!   file is read), or as the only table file in a directory (then that
+//!   directory's `schema.sql` and `manifest.json` are read too).
+
+mod csv;
+mod json_row;
+mod json_rows;
+mod json_scan;
+mod manifest;
+mod names;
+mod open;
+mod schema_ddl;
+mod schema_sql;
+mod source;
+
 use crate::catalog::{Catalog, TableName};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::value::Cell;
+use json_row::ColumnIndex;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,10 +99,7 @@ impl Backup {
     /// Open a backup directory or single JSON file: list tables, read
     /// `schema.sql` and `manifest.json`, collect warnings. Does not read rows.
     pub fn open(path: &Path) -> Result<Backup> {
-        Err(Error::Other(format!(
-            "{}: backup reading not implemented yet",
-            path.display()
-        )))
+        open::open(path)
     }
 
     pub fn table(&self, name: &TableName) -> Option<&TableSource> {
@@ -91,29 +108,90 @@ impl Backup {
 
     /// Stream the rows of one table.
     pub fn rows(&self, table: &TableSource) -> Result<RowReader> {
-        Err(Error::Other(format!(
-            "{}: not implemented yet",
-            table.path.display()
-        )))
+        RowReader::open(table)
+    }
+
+    /// Compare manifest row counts with rows actually counted (empty when
+    /// there is no manifest). See [`Manifest::mismatches`].
+    pub fn manifest_mismatches(&self, counted: &BTreeMap<TableName, u64>) -> Vec<String> {
+        self.manifest
+            .as_ref()
+            .map(|m| m.mismatches(counted))
+            .unwrap_or_default()
     }
 }
 
-/// Streams one table's rows; never loads the file whole.
+enum Rows {
+    Json(json_rows::JsonArrayRows),
+    Jsonl(json_rows::JsonlRows),
+    Csv(csv::CsvRows),
+}
+
+/// Streams one table's rows; never loads the file whole. After an error the
+/// iterator ends.
 pub struct RowReader {
-    columns: Vec<String>,
+    columns: ColumnIndex,
+    rows: Rows,
+    finished: bool,
 }
 
 impl RowReader {
+    fn open(table: &TableSource) -> Result<RowReader> {
+        let src = source::ByteSource::open(&table.path, table.gzip)?;
+        let (rows, columns) = match table.format {
+            FileFormat::Json => (
+                Rows::Json(json_rows::JsonArrayRows::new(
+                    src,
+                    table.key_in_file.as_deref(),
+                )?),
+                ColumnIndex::default(),
+            ),
+            FileFormat::Jsonl => (
+                Rows::Jsonl(json_rows::JsonlRows::new(src)),
+                ColumnIndex::default(),
+            ),
+            FileFormat::Csv => {
+                let (rows, columns) = csv::CsvRows::new(src)?;
+                (Rows::Csv(rows), columns)
+            }
+        };
+        Ok(RowReader {
+            columns,
+            rows,
+            finished: false,
+        })
+    }
+
     /// Column names seen so far, in order of first appearance (a CSV header
-    /// gives them all at once; JSON objects may add keys as rows go by).
+    /// gives them all at once; JSON objects may add keys as rows go by, so a
+    /// row read earlier may have fewer cells than `columns()` has names:
+    /// treat a missing trailing cell as `None`).
     pub fn columns(&self) -> &[String] {
-        &self.columns
+        &self.columns.names
     }
 }
 
 impl Iterator for RowReader {
     type Item = Result<BackupRow>;
     fn next(&mut self) -> Option<Self::Item> {
-        None
+        if self.finished {
+            return None;
+        }
+        let next = match &mut self.rows {
+            Rows::Json(r) => r.next_row(&mut self.columns),
+            Rows::Jsonl(r) => r.next_row(&mut self.columns),
+            Rows::Csv(r) => r.next_row(&self.columns),
+        };
+        match next {
+            Ok(Some(row)) => Some(Ok(row)),
+            Ok(None) => {
+                self.finished = true;
+                None
+            }
+            Err(e) => {
+                self.finished = true;
+                Some(Err(e))
+            }
+        }
     }
 }

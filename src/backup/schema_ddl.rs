@@ -1,0 +1,371 @@
+//! Parsed DDL statements → the backup's [`Catalog`]. Names follow PostgreSQL:
+//! unquoted identifiers fold to lower case, quoted ones keep their case.
+
+use crate::catalog::{
+    Catalog, Column, Dialect, ForeignKey, Identity, KeyConstraint, Table, TableName,
+};
+use crate::value::normalize_type;
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTable, AlterTableOperation, AlterType, AlterTypeAddValuePosition,
+    AlterTypeOperation, ColumnDef, ColumnOption, ConstraintCharacteristics, CreateTable, DataType,
+    DeferrableInitial, Expr, ForeignKeyConstraint, GeneratedAs, Ident, IndexColumn, ObjectName,
+    TableConstraint, UserDefinedTypeRepresentation,
+};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+type Res<T> = std::result::Result<T, String>;
+
+#[derive(Default)]
+pub(crate) struct CatalogBuilder {
+    tables: Vec<Table>,
+    enums: BTreeMap<String, Vec<String>>,
+}
+
+fn ident(i: &Ident) -> String {
+    if i.quote_style.is_some() {
+        i.value.clone()
+    } else {
+        i.value.to_lowercase()
+    }
+}
+
+fn name_parts(o: &ObjectName) -> Res<Vec<String>> {
+    o.0.iter()
+        .map(|p| {
+            p.as_ident()
+                .map(ident)
+                .ok_or_else(|| format!("unsupported name {o}"))
+        })
+        .collect()
+}
+
+/// `projects`, `public.projects`, `db.public.projects` (the database is dropped).
+fn table_name(o: &ObjectName) -> Res<TableName> {
+    let parts = name_parts(o)?;
+    match parts.as_slice() {
+        [n] => Ok(TableName::new(None, n)),
+        [.., s, n] => Ok(TableName::new(Some(s), n)),
+        [] => Err("empty table name".into()),
+    }
+}
+
+fn key_columns(cols: &[IndexColumn]) -> Res<Vec<String>> {
+    cols.iter()
+        .map(|c| match &c.column.expr {
+            Expr::Identifier(i) => Ok(ident(i)),
+            other => Err(format!("key on an expression ({other}) is not supported")),
+        })
+        .collect()
+}
+
+fn deferral(c: &Option<ConstraintCharacteristics>) -> (bool, bool) {
+    let deferrable = c.as_ref().and_then(|c| c.deferrable).unwrap_or(false);
+    let deferred = c
+        .as_ref()
+        .and_then(|c| c.initially)
+        .is_some_and(|i| i == DeferrableInitial::Deferred);
+    (deferrable || deferred, deferred)
+}
+
+fn foreign_key(
+    fk: &ForeignKeyConstraint,
+    name: Option<&Ident>,
+    columns: Vec<String>,
+) -> Res<ForeignKey> {
+    let (deferrable, initially_deferred) = deferral(&fk.characteristics);
+    Ok(ForeignKey {
+        name: name.or(fk.name.as_ref()).map(ident),
+        columns,
+        referenced_table: table_name(&fk.foreign_table)?,
+        referenced_columns: fk.referred_columns.iter().map(ident).collect(),
+        deferrable,
+        initially_deferred,
+    })
+}
+
+/// serial types are integers fed by a sequence; returns the underlying type.
+fn serial_base(dt: &DataType) -> Option<&'static str> {
+    let DataType::Custom(name, mods) = dt else {
+        return None;
+    };
+    let [part] = name.0.as_slice() else {
+        return None;
+    };
+    let id = part.as_ident()?;
+    if id.quote_style.is_some() || !mods.is_empty() {
+        return None;
+    }
+    match id.value.to_ascii_lowercase().as_str() {
+        "serial" | "serial4" => Some("integer"),
+        "bigserial" | "serial8" => Some("bigint"),
+        "smallserial" | "serial2" => Some("smallint"),
+        _ => None,
+    }
+}
+
+/// The default PostgreSQL gives a serial column.
+fn nextval_default(table: &TableName, column: &str) -> String {
+    let seq = format!("{}_{column}_seq", table.name);
+    let qualified = match &table.schema {
+        Some(s) => format!("{s}.{seq}"),
+        None => seq,
+    };
+    format!("nextval('{}'::regclass)", qualified.replace('\'', "''"))
+}
+
+fn column(table: &mut Table, cd: &ColumnDef) -> Res<Column> {
+    let name = ident(&cd.name);
+    let serial = serial_base(&cd.data_type);
+    let mut col = Column {
+        data_type: normalize_type(&serial.map_or_else(|| cd.data_type.to_string(), str::to_owned)),
+        nullable: serial.is_none(),
+        default: serial.map(|_| nextval_default(&table.name, &name)),
+        identity: None,
+        generated: None,
+        name,
+    };
+    for opt in &cd.options {
+        let cname = opt.name.as_ref();
+        match &opt.option {
+            ColumnOption::Null => col.nullable = true,
+            ColumnOption::NotNull => col.nullable = false,
+            ColumnOption::Default(e) => col.default = Some(e.to_string()),
+            ColumnOption::PrimaryKey(pk) => {
+                col.nullable = false;
+                table.primary_key = Some(KeyConstraint {
+                    name: cname.or(pk.name.as_ref()).map(ident),
+                    columns: vec![col.name.clone()],
+                });
+            }
+            ColumnOption::Unique(u) => table.unique.push(KeyConstraint {
+                name: cname.or(u.name.as_ref()).map(ident),
+                columns: vec![col.name.clone()],
+            }),
+            ColumnOption::ForeignKey(fk) => {
+                let fk = foreign_key(fk, cname, vec![col.name.clone()])?;
+                table.foreign_keys.push(fk);
+            }
+            ColumnOption::Generated {
+                generated_as,
+                generation_expr,
+                ..
+            } => match generation_expr {
+                Some(e) => col.generated = Some(e.to_string()),
+                None => {
+                    col.nullable = false;
+                    col.identity = Some(match generated_as {
+                        GeneratedAs::ByDefault => Identity::ByDefault,
+                        _ => Identity::Always,
+                    });
+                }
+            },
+            _ => {}
+        }
+    }
+    Ok(col)
+}
+
+fn add_constraint(table: &mut Table, c: &TableConstraint) -> Res<()> {
+    match c {
+        TableConstraint::PrimaryKey(pk) => {
+            let columns = key_columns(&pk.columns)?;
+            for col in table.columns.iter_mut() {
+                if columns.contains(&col.name) {
+                    col.nullable = false;
+                }
+            }
+            table.primary_key = Some(KeyConstraint {
+                name: pk.name.as_ref().map(ident),
+                columns,
+            });
+        }
+        TableConstraint::Unique(u) => table.unique.push(KeyConstraint {
+            name: u.name.as_ref().map(ident),
+            columns: key_columns(&u.columns)?,
+        }),
+        TableConstraint::ForeignKey(fk) => {
+            let columns = fk.columns.iter().map(ident).collect();
+            table.foreign_keys.push(foreign_key(fk, None, columns)?);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+impl CatalogBuilder {
+    pub fn create_table(&mut self, ct: &CreateTable) -> Res<()> {
+        let name = table_name(&ct.name)?;
+        if self.tables.iter().any(|t| t.name == name) {
+            if ct.if_not_exists {
+                return Ok(());
+            }
+            return Err(format!("table {name} is created twice"));
+        }
+        let mut table = Table {
+            name,
+            columns: Vec::new(),
+            primary_key: None,
+            unique: Vec::new(),
+            foreign_keys: Vec::new(),
+        };
+        for cd in &ct.columns {
+            let col = column(&mut table, cd)?;
+            table.columns.push(col);
+        }
+        for c in &ct.constraints {
+            add_constraint(&mut table, c)?;
+        }
+        self.tables.push(table);
+        Ok(())
+    }
+
+    /// Apply ALTER TABLE; returns warnings for parts that could not apply.
+    pub fn alter_table(&mut self, at: &AlterTable) -> Res<Vec<String>> {
+        let name = table_name(&at.name)?;
+        let relevant = at.operations.iter().any(|op| {
+            matches!(
+                op,
+                AlterTableOperation::AddConstraint { .. }
+                    | AlterTableOperation::AddColumn { .. }
+                    | AlterTableOperation::AlterColumn { .. }
+                    | AlterTableOperation::DropColumn { .. }
+            )
+        });
+        let Some(table) = self.tables.iter_mut().find(|t| t.name == name) else {
+            return Ok(if relevant {
+                vec![format!(
+                    "ALTER TABLE {name} ignored: the table is not created in this file"
+                )]
+            } else {
+                Vec::new()
+            });
+        };
+        let mut warnings = Vec::new();
+        for op in &at.operations {
+            match op {
+                AlterTableOperation::AddConstraint { constraint, .. } => {
+                    add_constraint(table, constraint)?
+                }
+                AlterTableOperation::AddColumn { column_def, .. } => {
+                    let col = column(table, column_def)?;
+                    table.columns.push(col);
+                }
+                AlterTableOperation::DropColumn { column_names, .. } => {
+                    let drop: Vec<String> = column_names.iter().map(ident).collect();
+                    table.columns.retain(|c| !drop.contains(&c.name));
+                }
+                AlterTableOperation::AlterColumn { column_name, op } => {
+                    let cname = ident(column_name);
+                    let Some(col) = table.columns.iter_mut().find(|c| c.name == cname) else {
+                        warnings.push(format!(
+                            "ALTER TABLE {name} ALTER COLUMN {cname} ignored: no such column"
+                        ));
+                        continue;
+                    };
+                    match op {
+                        AlterColumnOperation::SetNotNull => col.nullable = false,
+                        AlterColumnOperation::DropNotNull => col.nullable = true,
+                        AlterColumnOperation::SetDefault { value } => {
+                            col.default = Some(value.to_string())
+                        }
+                        AlterColumnOperation::DropDefault => col.default = None,
+                        AlterColumnOperation::SetDataType { data_type, .. } => {
+                            col.data_type = normalize_type(&data_type.to_string())
+                        }
+                        AlterColumnOperation::AddGenerated { generated_as, .. } => {
+                            col.nullable = false;
+                            col.identity = Some(match generated_as {
+                                Some(GeneratedAs::Always) => Identity::Always,
+                                _ => Identity::ByDefault,
+                            });
+                        }
+                    }
+                }
+                // OWNER TO, ENABLE ROW LEVEL SECURITY, ...: nothing about data.
+                _ => {}
+            }
+        }
+        Ok(warnings)
+    }
+
+    pub fn create_type(&mut self, name: &ObjectName, repr: Option<&UserDefinedTypeRepresentation>) {
+        let Some(UserDefinedTypeRepresentation::Enum { labels }) = repr else {
+            return;
+        };
+        let labels: Vec<String> = labels.iter().map(|l| l.value.clone()).collect();
+        for key in enum_keys(name) {
+            self.enums.insert(key, labels.clone());
+        }
+    }
+
+    pub fn alter_type(&mut self, alter: &AlterType) {
+        let AlterTypeOperation::AddValue(add) = &alter.operation else {
+            return;
+        };
+        for key in enum_keys(&alter.name) {
+            let Some(labels) = self.enums.get_mut(&key) else {
+                continue;
+            };
+            let value = add.value.value.clone();
+            if labels.contains(&value) {
+                continue;
+            }
+            let at = match &add.position {
+                Some(AlterTypeAddValuePosition::Before(n)) => {
+                    labels.iter().position(|l| *l == n.value)
+                }
+                Some(AlterTypeAddValuePosition::After(n)) => {
+                    labels.iter().position(|l| *l == n.value).map(|i| i + 1)
+                }
+                None => None,
+            };
+            labels.insert(at.unwrap_or(labels.len()), value);
+        }
+    }
+
+    /// Resolve `REFERENCES t` (no column list) to t's primary key.
+    pub fn finish(mut self, warnings: &mut Vec<String>, path: &Path) -> Catalog {
+        let pks: Vec<(TableName, Vec<String>)> = self
+            .tables
+            .iter()
+            .filter_map(|t| Some((t.name.clone(), t.primary_key.as_ref()?.columns.clone())))
+            .collect();
+        for table in &mut self.tables {
+            for fk in &mut table.foreign_keys {
+                if !fk.referenced_columns.is_empty() {
+                    continue;
+                }
+                match pks.iter().find(|(n, _)| *n == fk.referenced_table) {
+                    Some((_, cols)) => fk.referenced_columns = cols.clone(),
+                    None => warnings.push(format!(
+                        "{}: foreign key {} → {} names no columns and {} has no known primary key",
+                        path.display(),
+                        table.name,
+                        fk.referenced_table,
+                        fk.referenced_table
+                    )),
+                }
+            }
+        }
+        Catalog {
+            dialect: Dialect::Postgres,
+            tables: self.tables,
+            enums: self.enums,
+        }
+    }
+}
+
+/// An enum is reachable by its name as written and by its bare name.
+fn enum_keys(name: &ObjectName) -> Vec<String> {
+    let Ok(parts) = name_parts(name) else {
+        return Vec::new();
+    };
+    let mut keys = vec![parts.join(".")];
+    if parts.len() > 1 {
+        if let Some(bare) = parts.last() {
+            keys.push(bare.clone());
+        }
+    }
+    keys
+}

@@ -1,0 +1,226 @@
+//! `schema.sql`: split into statements with sqlparser's tokenizer (so `;`
+//! inside strings, comments and dollar quotes does not split), parse each,
+//! and keep what describes tables: CREATE TABLE, ALTER TABLE, CREATE TYPE AS ENUM.
+
+use super::schema_ddl::CatalogBuilder;
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use sqlparser::ast::Statement;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use std::path::Path;
+
+/// What a statement is, from its first words, before parsing it.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// CREATE TABLE / ALTER TABLE: a parse failure is an error.
+    Table,
+    /// Known not to describe columns or keys: not even parsed (sqlparser
+    /// rejects some pg_dump spellings, e.g. CREATE SEQUENCE option order).
+    Ignored,
+    Other,
+}
+
+/// Leading words of statements that never matter for the catalog.
+const IGNORED: &[&[&str]] = &[
+    &["SET"],
+    &["RESET"],
+    &["SELECT"],
+    &["COMMENT"],
+    &["GRANT"],
+    &["REVOKE"],
+    &["CREATE", "INDEX"],
+    &["CREATE", "UNIQUE", "INDEX"],
+    &["CREATE", "SEQUENCE"],
+    &["ALTER", "SEQUENCE"],
+    &["CREATE", "EXTENSION"],
+    &["CREATE", "SCHEMA"],
+    &["ALTER", "SCHEMA"],
+    &["ALTER", "DEFAULT", "PRIVILEGES"],
+    &["ALTER", "FUNCTION"],
+    &["ALTER", "PROCEDURE"],
+    &["ALTER", "VIEW"],
+    &["ALTER", "MATERIALIZED", "VIEW"],
+    &["ALTER", "EXTENSION"],
+    &["CREATE", "TRIGGER"],
+    &["CREATE", "POLICY"],
+    &["CREATE", "PUBLICATION"],
+    &["REFRESH"],
+];
+
+pub(crate) fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Catalog> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::json_row::utf8(path, 1, &bytes)?;
+    parse(path, text, warnings)
+}
+
+pub(crate) fn parse(path: &Path, sql: &str, warnings: &mut Vec<String>) -> Result<Catalog> {
+    let dialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| {
+            Error::backup(
+                path,
+                Some(e.location.line),
+                format!("cannot split into statements: {}", e.message),
+            )
+        })?;
+    let mut builder = CatalogBuilder::default();
+    for stmt_tokens in split_statements(tokens) {
+        let Some(first) = stmt_tokens
+            .iter()
+            .find(|t| !matches!(t.token, Token::Whitespace(_)))
+        else {
+            continue;
+        };
+        let line = first.span.start.line;
+        let kind = kind_of(&stmt_tokens);
+        if kind == Kind::Ignored {
+            continue;
+        }
+        let parsed = Parser::new(&dialect)
+            .with_tokens_with_locations(stmt_tokens)
+            .parse_statement_to_end();
+        let statement = match parsed {
+            Ok(s) => s,
+            Err(message) if kind == Kind::Table => {
+                return Err(Error::backup(path, Some(line), message));
+            }
+            Err(message) => {
+                warnings.push(format!(
+                    "{}:{line}: statement ignored, cannot parse it: {message}",
+                    path.display()
+                ));
+                continue;
+            }
+        };
+        apply(&mut builder, &statement, path, line, warnings)?;
+    }
+    Ok(builder.finish(warnings, path))
+}
+
+fn apply(
+    builder: &mut CatalogBuilder,
+    statement: &Statement,
+    path: &Path,
+    line: u64,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let at = |m: String| Error::backup(path, Some(line), m);
+    match statement {
+        Statement::CreateTable(ct) => builder.create_table(ct).map_err(at),
+        Statement::AlterTable(at_) => {
+            for w in builder.alter_table(at_).map_err(at)? {
+                warnings.push(format!("{}:{line}: {w}", path.display()));
+            }
+            Ok(())
+        }
+        Statement::CreateType {
+            name,
+            representation,
+        } => {
+            builder.create_type(name, representation.as_ref());
+            Ok(())
+        }
+        Statement::AlterType(alter) => {
+            builder.alter_type(alter);
+            Ok(())
+        }
+        // SET, COMMENT, CREATE INDEX/SEQUENCE, SELECT set_config, ...: not about columns or keys.
+        _ => Ok(()),
+    }
+}
+
+trait ParseToEnd {
+    fn parse_statement_to_end(self) -> std::result::Result<Statement, String>;
+}
+
+impl ParseToEnd for Parser<'_> {
+    fn parse_statement_to_end(mut self) -> std::result::Result<Statement, String> {
+        let statement = self.parse_statement().map_err(|e| e.to_string())?;
+        let rest = self.peek_token();
+        if rest.token != Token::EOF {
+            return Err(format!(
+                "unexpected {} at line {} column {}",
+                rest.token, rest.span.start.line, rest.span.start.column
+            ));
+        }
+        Ok(statement)
+    }
+}
+
+/// Group tokens into statements at top-level semicolons (the tokenizer has
+/// already put strings, comments and dollar-quoted bodies into single tokens).
+/// psql meta-commands (`\restrict KEY`, `\connect db`: a backslash first on
+/// its line) end at the line's end, not at a semicolon, and are dropped.
+fn split_statements(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
+    let mut out = Vec::new();
+    let mut current: Vec<TokenWithSpan> = Vec::new();
+    let mut meta_line = None;
+    let mut line_has_tokens = false;
+    let mut last_line = 0;
+    for t in tokens {
+        let line = t.span.start.line;
+        if line != last_line {
+            last_line = line;
+            line_has_tokens = false;
+        }
+        if meta_line == Some(line) {
+            continue;
+        }
+        if matches!(t.token, Token::Whitespace(_)) {
+            current.push(t);
+            continue;
+        }
+        if t.token == Token::Backslash && !line_has_tokens {
+            meta_line = Some(line);
+            continue;
+        }
+        line_has_tokens = true;
+        match t.token {
+            Token::SemiColon => out.push(std::mem::take(&mut current)),
+            Token::EOF => {}
+            _ => current.push(t),
+        }
+    }
+    out.push(current);
+    out
+}
+
+fn kind_of(tokens: &[TokenWithSpan]) -> Kind {
+    let words: Vec<String> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .take(6)
+        .map(|t| match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+            _ => String::new(),
+        })
+        .collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let create_table = w.first() == Some(&"CREATE")
+        && w.iter()
+            .skip(1)
+            .take_while(|x| {
+                matches!(
+                    **x,
+                    "OR" | "REPLACE"
+                        | "GLOBAL"
+                        | "LOCAL"
+                        | "TEMP"
+                        | "TEMPORARY"
+                        | "UNLOGGED"
+                        | "TABLE"
+                )
+            })
+            .any(|x| *x == "TABLE");
+    let alter_table = w.starts_with(&["ALTER", "TABLE"]);
+    if create_table || alter_table {
+        Kind::Table
+    } else if IGNORED.iter().any(|prefix| w.starts_with(prefix)) {
+        Kind::Ignored
+    } else {
+        Kind::Other
+    }
+}
