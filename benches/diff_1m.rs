@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 const DB: &str = "lifeboat_bench_1m";
 
 fn server_url() -> String {
-    std::env::var("LIFEBOAT_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("LIFEBOAT_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn db_url(db: &str) -> String {
@@ -36,11 +37,23 @@ async fn exec(pool: &PgPool, sql: &str) {
 
 /// Build the table and write the backup (taken before the damage).
 async fn prepare(rows: u64, backup_dir: &std::path::Path) -> PgPool {
-    let admin = PgPoolOptions::new().max_connections(1).connect(&server_url()).await.expect("connect");
-    exec(&admin, &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)")).await;
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&server_url())
+        .await
+        .expect("connect");
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
+    )
+    .await;
     exec(&admin, &format!("CREATE DATABASE {DB}")).await;
     admin.close().await;
-    let pool = PgPoolOptions::new().max_connections(2).connect(&db_url(DB)).await.expect("connect bench db");
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&db_url(DB))
+        .await
+        .expect("connect bench db");
     exec(
         &pool,
         &format!(
@@ -57,7 +70,9 @@ async fn prepare(rows: u64, backup_dir: &std::path::Path) -> PgPool {
     .await;
     // The backup: a JSON array, one object per line, as an app's exporter writes it.
     std::fs::create_dir_all(backup_dir).expect("backup dir");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(backup_dir.join("items.json")).expect("items.json"));
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(backup_dir.join("items.json")).expect("items.json"),
+    );
     let mut conn = pool.acquire().await.expect("conn");
     let mut stream = conn
         .copy_out_raw(
@@ -123,14 +138,19 @@ fn main() {
     if std::env::args().any(|a| a == "--list" || a == "--test") {
         return; // `cargo test --benches` probes; nothing to list.
     }
-    let rows: u64 = std::env::var("BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let rows: u64 = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let runs = 3;
     let work = tempfile::tempdir().expect("tempdir");
     let backup = work.path().join("backup");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     eprintln!("preparing {rows} rows ...");
     let pool = rt.block_on(prepare(rows, &backup));
-    let json_size = std::fs::metadata(backup.join("items.json")).map(|m| m.len()).unwrap_or(0);
+    let json_size = std::fs::metadata(backup.join("items.json"))
+        .map(|m| m.len())
+        .unwrap_or(0);
 
     let mut copy_times = Vec::new();
     let mut copy_bytes = 0;
@@ -159,7 +179,11 @@ fn main() {
             .output()
             .expect("run lifeboat");
         diff_times.push(start.elapsed());
-        assert!(out.status.code() == Some(1), "lifeboat diff failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.code() == Some(1),
+            "lifeboat diff failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         last_json = String::from_utf8_lossy(&out.stdout).into_owned();
     }
     let peak_kib = children_peak_rss_kib();
@@ -167,24 +191,62 @@ fn main() {
     let t = &report["tables"][0];
     let expect_missing = rows / 100 + u64::from(rows % 100 >= 1);
     let expect_changed = rows / 100 + u64::from(rows % 100 >= 2);
-    assert_eq!(t["missing"].as_u64(), Some(expect_missing), "missing rows: {t}");
-    assert_eq!(t["changed"].as_u64(), Some(expect_changed), "changed rows: {t}");
+    assert_eq!(
+        t["missing"].as_u64(),
+        Some(expect_missing),
+        "missing rows: {t}"
+    );
+    assert_eq!(
+        t["changed"].as_u64(),
+        Some(expect_changed),
+        "changed rows: {t}"
+    );
 
     let copy = median(copy_times);
     let diff = median(diff_times);
-    println!("diff_1m: {rows} rows, JSON backup {:.1} MB, COPY output {:.1} MB", json_size as f64 / 1e6, copy_bytes as f64 / 1e6);
-    println!("  COPY items TO STDOUT (sqlx, in process)   {:>8.3} s", copy.as_secs_f64());
+    println!(
+        "diff_1m: {rows} rows, JSON backup {:.1} MB, COPY output {:.1} MB",
+        json_size as f64 / 1e6,
+        copy_bytes as f64 / 1e6
+    );
+    println!(
+        "  COPY items TO STDOUT (sqlx, in process)   {:>8.3} s",
+        copy.as_secs_f64()
+    );
     if !psql_times.is_empty() {
-        println!("  psql -c 'COPY items TO STDOUT' >/dev/null {:>8.3} s", median(psql_times).as_secs_f64());
+        println!(
+            "  psql -c 'COPY items TO STDOUT' >/dev/null {:>8.3} s",
+            median(psql_times).as_secs_f64()
+        );
     }
-    println!("  lifeboat diff --json (whole process)       {:>8.3} s", diff.as_secs_f64());
-    println!("  ratio diff / COPY                          {:>8.2}x  (target <= 2.00x)", diff.as_secs_f64() / copy.as_secs_f64());
-    println!("  peak RSS of lifeboat diff                  {:>8.1} MB (target < 500 MB)", peak_kib as f64 / 1024.0);
-    println!("  result: missing {} changed {} identical {}", t["missing"], t["changed"], t["identical"]);
+    println!(
+        "  lifeboat diff --json (whole process)       {:>8.3} s",
+        diff.as_secs_f64()
+    );
+    println!(
+        "  ratio diff / COPY                          {:>8.2}x  (target <= 2.00x)",
+        diff.as_secs_f64() / copy.as_secs_f64()
+    );
+    println!(
+        "  peak RSS of lifeboat diff                  {:>8.1} MB (target < 500 MB)",
+        peak_kib as f64 / 1024.0
+    );
+    println!(
+        "  result: missing {} changed {} identical {}",
+        t["missing"], t["changed"], t["identical"]
+    );
     rt.block_on(async {
         pool.close().await;
-        if let Ok(admin) = PgPoolOptions::new().max_connections(1).connect(&server_url()).await {
-            let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))).execute(&admin).await;
+        if let Ok(admin) = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&server_url())
+            .await
+        {
+            let _ = sqlx::raw_sql(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {DB} WITH (FORCE)"
+            )))
+            .execute(&admin)
+            .await;
         }
     });
 }

@@ -11,14 +11,38 @@ use std::path::{Path, PathBuf};
 
 /// The backup taken before the damage (`assets/demo/backup/`).
 const BACKUP_FILES: &[(&str, &str)] = &[
-    ("schema.sql", include_str!("../assets/demo/backup/schema.sql")),
-    ("manifest.json", include_str!("../assets/demo/backup/manifest.json")),
-    ("users.json", include_str!("../assets/demo/backup/users.json")),
-    ("projects.json", include_str!("../assets/demo/backup/projects.json")),
-    ("test_sessions.json", include_str!("../assets/demo/backup/test_sessions.json")),
-    ("violations.jsonl", include_str!("../assets/demo/backup/violations.jsonl")),
-    ("auth_configs.json", include_str!("../assets/demo/backup/auth_configs.json")),
-    ("vector-sync-status.csv", include_str!("../assets/demo/backup/vector-sync-status.csv")),
+    (
+        "schema.sql",
+        include_str!("../assets/demo/backup/schema.sql"),
+    ),
+    (
+        "manifest.json",
+        include_str!("../assets/demo/backup/manifest.json"),
+    ),
+    (
+        "users.json",
+        include_str!("../assets/demo/backup/users.json"),
+    ),
+    (
+        "projects.json",
+        include_str!("../assets/demo/backup/projects.json"),
+    ),
+    (
+        "test_sessions.json",
+        include_str!("../assets/demo/backup/test_sessions.json"),
+    ),
+    (
+        "violations.jsonl",
+        include_str!("../assets/demo/backup/violations.jsonl"),
+    ),
+    (
+        "auth_configs.json",
+        include_str!("../assets/demo/backup/auth_configs.json"),
+    ),
+    (
+        "vector-sync-status.csv",
+        include_str!("../assets/demo/backup/vector-sync-status.csv"),
+    ),
 ];
 
 /// SQLite script that builds the damaged live database.
@@ -81,10 +105,17 @@ async fn build_live_db(path: &Path) -> Result<()> {
         target: path.display().to_string(),
         message: e.to_string(),
     };
-    let options = SqliteConnectOptions::new().filename(path).create_if_missing(true);
-    let mut conn = SqliteConnection::connect_with(&options).await.map_err(db_err)?;
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(db_err)?;
     let mut tx = conn.begin().await.map_err(db_err)?;
-    sqlx::raw_sql(LIVE_SQL).execute(&mut *tx).await.map_err(db_err)?;
+    sqlx::raw_sql(LIVE_SQL)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     conn.close().await.map_err(db_err)
 }
@@ -108,7 +139,10 @@ pub async fn run(dir: Option<PathBuf>) -> Result<i32> {
     let live = LiveDb::connect(&url, &LiveOptions::default()).await?;
     let backup = Backup::open(&demo.backup_dir)?;
     let report = diff(&live, &backup, &DiffOptions::default()).await?;
-    println!("lifeboat demo: a damaged app database and its backup, built in {}\n", dir.display());
+    println!(
+        "lifeboat demo: a damaged app database and its backup, built in {}\n",
+        dir.display()
+    );
     print!("{}", crate::report::render_diff(&report, false));
     println!(
         "\nNext: lifeboat diff --db {} --backup {} --rows",

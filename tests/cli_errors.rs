@@ -19,7 +19,12 @@ fn lifeboat(args: &[&str]) -> Output {
 fn fails(args: &[&str]) -> String {
     let out = lifeboat(args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "args {args:?}\nstdout: {}\nstderr: {stderr}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "args {args:?}\nstdout: {}\nstderr: {stderr}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
@@ -34,9 +39,14 @@ fn sqlite_db(dir: &std::path::Path, sql: &str) -> String {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async {
                 use sqlx::Connection;
-                let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+                let opts = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true);
                 let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut c).await.unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
             });
             path.display().to_string()
         }
@@ -60,7 +70,11 @@ fn csv_row_with_wrong_field_count() {
 #[test]
 fn invalid_utf8_names_file_and_line() {
     let dir = write_backup(&[]);
-    common::write_file(dir.path(), "notes.jsonl", b"{\"id\":1}\n{\"id\":2,\"t\":\"caf\xe9\"}\n");
+    common::write_file(
+        dir.path(),
+        "notes.jsonl",
+        b"{\"id\":1}\n{\"id\":2,\"t\":\"caf\xe9\"}\n",
+    );
     let err = fails(&["inspect", "--backup", dir.path().to_str().unwrap()]);
     assert!(err.contains("notes.jsonl:2"), "{err}");
     assert!(err.to_lowercase().contains("utf-8"), "{err}");
@@ -82,23 +96,47 @@ fn invalid_table_name_in_backup() {
     common::write_file(dir.path(), "bad\u{1b}name.json", b"[]");
     let err = fails(&["inspect", "--backup", dir.path().to_str().unwrap()]);
     assert!(err.contains(".json"), "{err}");
-    assert!(!err.contains('\u{1b}'), "escape sequences must not reach the terminal: {err:?}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "escape sequences must not reach the terminal: {err:?}"
+    );
 }
 
 #[test]
 fn duplicate_keys_in_backup_are_reported() {
     let work = tempfile::tempdir().unwrap();
-    let db = sqlite_db(work.path(), "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);");
-    let dir = write_backup(&[("items.jsonl", "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":1,\"name\":\"c\"}\n".into())]);
-    let err = fails(&["diff", "--db", &db, "--backup", dir.path().to_str().unwrap()]);
+    let db = sqlite_db(
+        work.path(),
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);",
+    );
+    let dir = write_backup(&[(
+        "items.jsonl",
+        "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":1,\"name\":\"c\"}\n".into(),
+    )]);
+    let err = fails(&[
+        "diff",
+        "--db",
+        &db,
+        "--backup",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(err.contains("items.jsonl"), "{err}");
-    assert!(err.contains("id=1") && err.contains("lines 1 and 3"), "{err}");
+    assert!(
+        err.contains("id=1") && err.contains("lines 1 and 3"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unsupported_url_scheme() {
     let dir = write_backup(&[("a.json", "[]".into())]);
-    let err = fails(&["diff", "--db", "mysql://root:hunter2@localhost/app", "--backup", dir.path().to_str().unwrap()]);
+    let err = fails(&[
+        "diff",
+        "--db",
+        "mysql://root:hunter2@localhost/app",
+        "--backup",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(err.contains("mysql"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
 }
@@ -106,7 +144,13 @@ fn unsupported_url_scheme() {
 #[test]
 fn connection_refused_is_redacted() {
     let dir = write_backup(&[("a.json", "[]".into())]);
-    let err = fails(&["diff", "--db", "postgres://admin:hunter2@127.0.0.1:1/app", "--backup", dir.path().to_str().unwrap()]);
+    let err = fails(&[
+        "diff",
+        "--db",
+        "postgres://admin:hunter2@127.0.0.1:1/app",
+        "--backup",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(!err.contains("hunter2"), "{err}");
     assert!(err.contains("127.0.0.1"), "{err}");
 }
@@ -117,11 +161,18 @@ fn password_in_env_url_never_printed() {
     // error comes back from sqlx must not carry it.
     let dir = write_backup(&[("a.json", "[]".into())]);
     let out = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
-        .env("LIFEBOAT_DATABASE_URL", "postgres://postgres:s3cretpw@127.0.0.1:5432/lifeboat_no_such_database")
+        .env(
+            "LIFEBOAT_DATABASE_URL",
+            "postgres://postgres:s3cretpw@127.0.0.1:5432/lifeboat_no_such_database",
+        )
         .args(["diff", "--backup", dir.path().to_str().unwrap()])
         .output()
         .unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.code(), Some(2), "{all}");
     assert!(all.contains("lifeboat_no_such_database"), "{all}");
     assert!(!all.contains("s3cretpw"), "{all}");
@@ -137,15 +188,29 @@ fn no_database_given() {
 #[tokio::test]
 async fn identical_database_exits_zero() {
     let pg = TestPg::new().await;
-    pg.exec("CREATE TABLE t (id integer PRIMARY KEY, v text)").await;
+    pg.exec("CREATE TABLE t (id integer PRIMARY KEY, v text)")
+        .await;
     pg.exec("INSERT INTO t VALUES (1, 'a'), (2, NULL)").await;
     let dir = write_backup(&[("t.csv", "id,v\n1,a\n2,\n".into())]);
     let url = pg.url();
-    let out = tokio::task::spawn_blocking(move || lifeboat(&["diff", "--db", &url, "--backup", dir.path().to_str().unwrap()]))
-        .await
-        .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        lifeboat(&[
+            "diff",
+            "--db",
+            &url,
+            "--backup",
+            dir.path().to_str().unwrap(),
+        ])
+    })
+    .await
+    .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("identical"), "{stdout}");
 }
 

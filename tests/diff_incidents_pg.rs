@@ -12,7 +12,9 @@ use serde_json::json;
 
 async fn run_diff(pg: &TestPg, backup_dir: &std::path::Path, rows: bool) -> DiffReport {
     let url = DbUrl::parse(&pg.url()).unwrap();
-    let live = LiveDb::connect(&url, &LiveOptions::default()).await.unwrap();
+    let live = LiveDb::connect(&url, &LiveOptions::default())
+        .await
+        .unwrap();
     let backup = Backup::open(backup_dir).unwrap();
     let opts = DiffOptions {
         collect_rows: rows,
@@ -22,10 +24,12 @@ async fn run_diff(pg: &TestPg, backup_dir: &std::path::Path, rows: bool) -> Diff
 }
 
 fn table<'a>(r: &'a DiffReport, name: &str) -> &'a TableDiff {
-    r.tables
-        .iter()
-        .find(|t| t.name == name)
-        .unwrap_or_else(|| panic!("no table {name} in {:?}", r.tables.iter().map(|t| &t.name).collect::<Vec<_>>()))
+    r.tables.iter().find(|t| t.name == name).unwrap_or_else(|| {
+        panic!(
+            "no table {name} in {:?}",
+            r.tables.iter().map(|t| &t.name).collect::<Vec<_>>()
+        )
+    })
 }
 
 const INCIDENT1_SCHEMA: &str = r#"
@@ -141,18 +145,45 @@ async fn incident1_missing_table_and_rows_down_an_fk_chain() {
     assert_eq!(auth.status, TableStatus::TableMissing);
     assert_eq!(auth.backup_rows, Some(2));
     assert_eq!(auth.live_rows, None);
-    assert_eq!(report.tables[0].status, TableStatus::TableMissing, "dropped tables sort first");
+    assert_eq!(
+        report.tables[0].status,
+        TableStatus::TableMissing,
+        "dropped tables sort first"
+    );
 
     let projects = table(&report, "public.projects");
-    assert_eq!((projects.missing, projects.changed, projects.extra, projects.identical), (2, 0, 0, 3));
-    let missing: Vec<_> = projects.rows.as_ref().unwrap().missing.iter().map(|k| k["id"].clone()).collect();
+    assert_eq!(
+        (
+            projects.missing,
+            projects.changed,
+            projects.extra,
+            projects.identical
+        ),
+        (2, 0, 0, 3)
+    );
+    let missing: Vec<_> = projects
+        .rows
+        .as_ref()
+        .unwrap()
+        .missing
+        .iter()
+        .map(|k| k["id"].clone())
+        .collect();
     assert_eq!(missing, vec![json!(uuid(2, 3)), json!(uuid(2, 4))]);
 
     let users = table(&report, "public.users");
-    assert_eq!(users.status, TableStatus::Identical, "upper-case UUIDs and +02 timestamps equal by meaning: {users:?}");
+    assert_eq!(
+        users.status,
+        TableStatus::Identical,
+        "upper-case UUIDs and +02 timestamps equal by meaning: {users:?}"
+    );
 
     let sessions = table(&report, "public.test_sessions");
-    assert_eq!((sessions.missing, sessions.changed, sessions.identical), (3, 0, 5), "{sessions:?}");
+    assert_eq!(
+        (sessions.missing, sessions.changed, sessions.identical),
+        (3, 0, 5),
+        "{sessions:?}"
+    );
 
     let violations = table(&report, "public.violations");
     assert_eq!(violations.missing, 59 + 2 + 2);
@@ -161,7 +192,10 @@ async fn incident1_missing_table_and_rows_down_an_fk_chain() {
     let changed = &violations.rows.as_ref().unwrap().changed[0];
     assert_eq!(changed.key["id"], json!(1));
     assert_eq!(changed.columns, vec!["impact".to_string()]);
-    assert_eq!(violations.rows.as_ref().unwrap().extra[0]["id"], json!(1000));
+    assert_eq!(
+        violations.rows.as_ref().unwrap().extra[0]["id"],
+        json!(1000)
+    );
     assert_eq!(violations.status, TableStatus::RowsMissing);
     assert!(report.has_differences());
 }
@@ -184,14 +218,18 @@ ALTER TABLE ONLY "vector-sync-status" ADD CONSTRAINT "vector-sync-status_project
         .map(|i| json!({"id": i, "name": format!("P{i}"), "budget": "100.00", "launch_date": "2025-01-0{i}", "is_public": true,
             "notes": "it's \"quoted\"", "hourly_rate": 55.5, "archived_at": null, "tags": ["a", "b"], "priority": 2, "metadata": {"k": i}}))
         .collect();
-    let vss: Vec<_> = (1..=3).map(|i| json!({"id": i, "project_id": i, "state": "synced"})).collect();
+    let vss: Vec<_> = (1..=3)
+        .map(|i| json!({"id": i, "project_id": i, "state": "synced"}))
+        .collect();
     let dir = write_backup(&[
         ("schema.sql", schema.to_string()),
         ("projects.json", json!(projects).to_string()),
         ("vector-sync-status.json", json!(vss).to_string()),
     ]);
-    pg.exec("CREATE TABLE projects (id integer PRIMARY KEY, name text NOT NULL)").await;
-    pg.exec("INSERT INTO projects SELECT i, 'P' || i FROM generate_series(1, 4) i").await;
+    pg.exec("CREATE TABLE projects (id integer PRIMARY KEY, name text NOT NULL)")
+        .await;
+    pg.exec("INSERT INTO projects SELECT i, 'P' || i FROM generate_series(1, 4) i")
+        .await;
 
     let report = run_diff(&pg, dir.path(), false).await;
     let vss = table(&report, "vector-sync-status");
@@ -203,7 +241,17 @@ ALTER TABLE ONLY "vector-sync-status" ADD CONSTRAINT "vector-sync-status_project
     assert_eq!((p.missing, p.changed, p.identical), (0, 0, 4));
     assert_eq!(
         p.schema.missing_columns,
-        ["budget", "launch_date", "is_public", "notes", "hourly_rate", "archived_at", "tags", "priority", "metadata"]
+        [
+            "budget",
+            "launch_date",
+            "is_public",
+            "notes",
+            "hourly_rate",
+            "archived_at",
+            "tags",
+            "priority",
+            "metadata"
+        ]
     );
     assert!(p.schema.extra_columns.is_empty());
 }
@@ -230,7 +278,8 @@ CREATE TABLE "bazaar-vid_project" (id uuid PRIMARY KEY, "userId" varchar(255) NO
         ("bazaar-vid_user.json", users.to_string()),
         ("bazaar-vid_project.json", projects.to_string()),
     ]);
-    pg.exec(r#"CREATE TABLE "bazaar-vid_user" (id uuid PRIMARY KEY, email text)"#).await;
+    pg.exec(r#"CREATE TABLE "bazaar-vid_user" (id uuid PRIMARY KEY, email text)"#)
+        .await;
     pg.exec(r#"CREATE TABLE "bazaar-vid_project" (id uuid PRIMARY KEY, "userId" uuid NOT NULL REFERENCES "bazaar-vid_user"(id), title text)"#).await;
     pg.exec(r#"INSERT INTO "bazaar-vid_user" VALUES ('0b7c8d6e-1f2a-4b3c-9d4e-5f6a7b8c9d0e', 'c@example.com')"#).await;
 
@@ -239,17 +288,28 @@ CREATE TABLE "bazaar-vid_project" (id uuid PRIMARY KEY, "userId" varchar(255) NO
     assert_eq!((users.missing, users.identical), (2, 1));
     let mismatch = &users.schema.type_mismatches[0];
     assert_eq!(mismatch.column, "id");
-    assert_eq!(mismatch.backup_type.as_deref(), Some("character varying(255)"));
+    assert_eq!(
+        mismatch.backup_type.as_deref(),
+        Some("character varying(255)")
+    );
     assert_eq!(mismatch.live_type, "uuid");
     assert_eq!(mismatch.incompatible_values, 2);
     let first = &users.incompatible[0];
     assert_eq!(first.column, "id");
-    assert!(first.value.contains("user_2XQLfuJvWKZKnpOfkW2I5dZxVZYE"), "{first:?}");
+    assert!(
+        first.value.contains("user_2XQLfuJvWKZKnpOfkW2I5dZxVZYE"),
+        "{first:?}"
+    );
     assert!(first.reason.to_lowercase().contains("uuid"), "{first:?}");
     assert_eq!(first.key["id"], json!("user_2XQLfuJvWKZKnpOfkW2I5dZxVZYE"));
 
     let projects = table(&report, "public.bazaar-vid_project");
-    let m = projects.schema.type_mismatches.iter().find(|m| m.column == "userId").unwrap();
+    let m = projects
+        .schema
+        .type_mismatches
+        .iter()
+        .find(|m| m.column == "userId")
+        .unwrap();
     assert_eq!(m.incompatible_values, 1);
     assert_eq!(projects.missing, 1);
 }
@@ -272,18 +332,37 @@ ALTER TABLE ONLY memberships ADD CONSTRAINT memberships_org_fk FOREIGN KEY (orga
     let usr = "22222222-2222-4222-8222-222222222222";
     let dir = write_backup(&[
         ("schema.sql", schema.to_string()),
-        ("organizations.json", json!([{"id": org, "name": "Acme", "owner_id": usr}]).to_string()),
-        ("users.json", json!([{"id": usr, "organization_id": org, "email": "o@acme.test"}]).to_string()),
-        ("memberships.csv", format!("user_id,organization_id,role\n{usr},{org},owner\n")),
+        (
+            "organizations.json",
+            json!([{"id": org, "name": "Acme", "owner_id": usr}]).to_string(),
+        ),
+        (
+            "users.json",
+            json!([{"id": usr, "organization_id": org, "email": "o@acme.test"}]).to_string(),
+        ),
+        (
+            "memberships.csv",
+            format!("user_id,organization_id,role\n{usr},{org},owner\n"),
+        ),
     ]);
-    pg.exec("CREATE TABLE organizations (id uuid PRIMARY KEY, name text NOT NULL, owner_id uuid)").await;
+    pg.exec("CREATE TABLE organizations (id uuid PRIMARY KEY, name text NOT NULL, owner_id uuid)")
+        .await;
     pg.exec("CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid NOT NULL, email text UNIQUE)").await;
     pg.exec("CREATE TABLE memberships (user_id uuid, organization_id uuid, role text, PRIMARY KEY (user_id, organization_id))").await;
     // Only one FK was recreated.
     pg.exec("ALTER TABLE memberships ADD CONSTRAINT memberships_user_fk FOREIGN KEY (user_id) REFERENCES users(id)").await;
-    pg.exec(&format!("INSERT INTO organizations VALUES ('{org}', 'Acme', '{usr}')")).await;
-    pg.exec(&format!("INSERT INTO users VALUES ('{usr}', '{org}', 'o@acme.test')")).await;
-    pg.exec(&format!("INSERT INTO memberships VALUES ('{usr}', '{org}', 'owner')")).await;
+    pg.exec(&format!(
+        "INSERT INTO organizations VALUES ('{org}', 'Acme', '{usr}')"
+    ))
+    .await;
+    pg.exec(&format!(
+        "INSERT INTO users VALUES ('{usr}', '{org}', 'o@acme.test')"
+    ))
+    .await;
+    pg.exec(&format!(
+        "INSERT INTO memberships VALUES ('{usr}', '{org}', 'owner')"
+    ))
+    .await;
 
     let report = run_diff(&pg, dir.path(), false).await;
     for t in &report.tables {
@@ -291,12 +370,29 @@ ALTER TABLE ONLY memberships ADD CONSTRAINT memberships_org_fk FOREIGN KEY (orga
         assert_eq!(t.status, TableStatus::SchemaDrift, "{t:?}");
     }
     let users = table(&report, "public.users");
-    let id = users.schema.type_mismatches.iter().find(|m| m.column == "id").unwrap();
-    assert_eq!((id.backup_type.as_deref(), id.live_type.as_str(), id.incompatible_values), (Some("character varying(36)"), "uuid", 0));
+    let id = users
+        .schema
+        .type_mismatches
+        .iter()
+        .find(|m| m.column == "id")
+        .unwrap();
+    assert_eq!(
+        (
+            id.backup_type.as_deref(),
+            id.live_type.as_str(),
+            id.incompatible_values
+        ),
+        (Some("character varying(36)"), "uuid", 0)
+    );
     let fks: Vec<_> = report
         .tables
         .iter()
-        .flat_map(|t| t.schema.missing_constraints.iter().map(move |c| (t.name.as_str(), c.name.clone().unwrap_or_default())))
+        .flat_map(|t| {
+            t.schema
+                .missing_constraints
+                .iter()
+                .map(move |c| (t.name.as_str(), c.name.clone().unwrap_or_default()))
+        })
         .collect();
     assert_eq!(
         fks,
@@ -307,7 +403,12 @@ ALTER TABLE ONLY memberships ADD CONSTRAINT memberships_org_fk FOREIGN KEY (orga
         ]
     );
     let users_fk = &users.schema.missing_constraints[0];
-    assert!(users_fk.definition.contains("DEFERRABLE INITIALLY DEFERRED"), "{users_fk:?}");
+    assert!(
+        users_fk
+            .definition
+            .contains("DEFERRABLE INITIALLY DEFERRED"),
+        "{users_fk:?}"
+    );
 }
 
 /// A table without any key compares as a multiset of whole rows.
@@ -318,8 +419,10 @@ async fn keyless_table_compares_whole_rows() {
         "audit_log.jsonl",
         "{\"actor\":\"a\",\"action\":\"login\"}\n{\"actor\":\"a\",\"action\":\"login\"}\n{\"actor\":\"b\",\"action\":\"logout\"}\n".to_string(),
     )]);
-    pg.exec("CREATE TABLE audit_log (actor text, action text)").await;
-    pg.exec("INSERT INTO audit_log VALUES ('a','login'), ('c','login')").await;
+    pg.exec("CREATE TABLE audit_log (actor text, action text)")
+        .await;
+    pg.exec("INSERT INTO audit_log VALUES ('a','login'), ('c','login')")
+        .await;
     let report = run_diff(&pg, dir.path(), true).await;
     let t = table(&report, "public.audit_log");
     assert_eq!(t.key.as_ref().unwrap().source, "whole_row");

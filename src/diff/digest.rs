@@ -16,7 +16,7 @@ const NULL_HASH: u64 = 0x6e75_6c6c_6e75_6c6c;
 pub const ABSENT_HASH: u64 = 0x6162_7365_6e74_0000;
 /// Seed for values that could not be canonicalized: they are hashed raw so
 /// they never equal a canonical value.
-const RAW_SEED: u64 = 0x7261_77;
+const RAW_SEED: u64 = 0x0072_6177;
 
 /// One live column as the diff sees it.
 #[derive(Clone, Debug)]
@@ -47,6 +47,8 @@ pub struct Incompatibility {
     pub line: u64,
     pub key: Vec<KeyPart>,
     pub column: usize,
+    /// The value as the backup holds it (at most 500 characters), unescaped:
+    /// renderers escape it for their medium.
     pub value: String,
     pub reason: String,
 }
@@ -304,7 +306,7 @@ impl<'p> DigestBuilder<'p> {
             self.incompatible_counts[column] += 1;
             if self.incompatible.len() < self.sample_limit {
                 let value = cell(column)
-                    .map(crate::value::display_value)
+                    .map(|c| truncate(&raw_text(c), 500))
                     .unwrap_or_default();
                 self.incompatible.push(Incompatibility {
                     line,
@@ -347,6 +349,14 @@ impl<'p> DigestBuilder<'p> {
             ordered.extend_from_slice(&self.key_buf[start..end]);
         }
         self.key_buf = ordered;
+    }
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut.
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 

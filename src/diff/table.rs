@@ -281,8 +281,9 @@ fn digest_backup(
     // live column index → backup field index
     let mut live_to_field: Vec<Option<usize>> = vec![None; columns.len()];
     let mut fields_mapped = 0;
-    loop {
-        let Some(row) = reader.next() else { break };
+    // Not a `for` loop: the reader's column list is read between rows.
+    #[allow(clippy::while_let_on_iterator)]
+    while let Some(row) = reader.next() {
         let row = row?;
         let fields = reader.columns();
         if fields.len() > fields_mapped {
@@ -359,9 +360,7 @@ fn key_text(parts: &[KeyPart], columns: &[ColumnPlan], key: &KeySpec) -> String 
         .map(|(&i, p)| {
             let v = match p {
                 KeyPart::Null => "NULL".to_string(),
-                KeyPart::Value(s) | KeyPart::Raw(s) => {
-                    crate::value::display_value(&crate::value::Cell::Text(s.clone()))
-                }
+                KeyPart::Value(s) | KeyPart::Raw(s) => crate::report::visible(s).into_owned(),
             };
             format!("{}={v}", columns[i].name)
         })

@@ -3,6 +3,7 @@
 
 use super::{visible, TextTable};
 use crate::diff::{DiffReport, KeyJson, TableDiff, TableStatus};
+use crate::value::normalize_type;
 
 fn num(n: Option<u64>) -> String {
     n.map_or_else(|| "-".to_string(), |n| n.to_string())
@@ -109,15 +110,23 @@ fn details(out: &mut String, t: &TableDiff, show_rows: bool) {
         lines.push(format!("columns only live: {}", list(&s.extra_columns)));
     }
     for m in &s.type_mismatches {
-        let mut line = format!(
-            "column {}: backup {} vs live {}",
-            visible(&m.column),
-            m.backup_type.as_deref().unwrap_or("(no schema)"),
-            m.live_type
-        );
+        let same_type = m
+            .backup_type
+            .as_deref()
+            .is_none_or(|b| normalize_type(b) == normalize_type(&m.live_type));
+        let mut line = if same_type {
+            format!("column {} ({})", visible(&m.column), m.live_type)
+        } else {
+            format!(
+                "column {}: type was {}, is {} live",
+                visible(&m.column),
+                m.backup_type.as_deref().unwrap_or_default(),
+                m.live_type
+            )
+        };
         if m.incompatible_values > 0 {
             line.push_str(&format!(
-                ", {} value(s) cannot go into it",
+                ": {} backup value(s) cannot go into it",
                 m.incompatible_values
             ));
         }
@@ -194,11 +203,13 @@ fn summary_line(report: &DiffReport) -> String {
             report.tables.len()
         );
     }
-    let dropped = report
+    let dropped_tables: Vec<&TableDiff> = report
         .tables
         .iter()
         .filter(|t| t.status == TableStatus::TableMissing)
-        .count();
+        .collect();
+    let dropped = dropped_tables.len();
+    let dropped_rows: u64 = dropped_tables.iter().map(|t| t.missing).sum();
     let missing: u64 = report
         .tables
         .iter()
@@ -224,6 +235,6 @@ fn summary_line(report: &DiffReport) -> String {
         .filter(|t| !t.schema.is_empty())
         .count();
     format!(
-        "differences: {dropped} table(s) missing live, {missing} row(s) missing, {changed} changed, {extra} only live, {drift} table(s) with schema drift, {incompatible} incompatible value(s)"
+        "differences: {dropped} table(s) missing live ({dropped_rows} rows), {missing} row(s) missing from the others, {changed} changed, {extra} only live, {drift} table(s) with schema drift, {incompatible} incompatible value(s)"
     )
 }

@@ -166,4 +166,3 @@ pub(crate) fn kind(cell: &Cell) -> &'static str {
         Cell::Bytes(_) => "bytes",
     }
 }
-

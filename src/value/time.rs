@@ -366,11 +366,11 @@ fn push_zone(buf: &mut StackBuf, offset: i32) {
     buf.push(if offset < 0 { b'-' } else { b'+' });
     let a = offset.unsigned_abs();
     buf.push_num(u64::from(a / 3600), 2);
-    if a % 3600 != 0 {
+    if !a.is_multiple_of(3600) {
         buf.push(b':');
         buf.push_num(u64::from(a / 60 % 60), 2);
     }
-    if a % 60 != 0 {
+    if !a.is_multiple_of(60) {
         buf.push(b':');
         buf.push_num(u64::from(a % 60), 2);
     }
