@@ -63,8 +63,7 @@ async fn prepare(rows: u64, backup_dir: &std::path::Path) -> PgPool {
              SELECT md5(i::text)::uuid, i, 'item ' || i || E' \"quoted\" \\\\ end', (i % 100000) / 7.0,
                     timestamptz '2025-01-01 00:00:00+00' + i * interval '1 second',
                     jsonb_build_object('i', i, 'tags', jsonb_build_array('a', 'b'), 'ok', i % 2 = 0)
-             FROM generate_series(1, {rows}) i;
-             ANALYZE items;"
+             FROM generate_series(1, {rows}) i"
         ),
     )
     .await;
@@ -99,7 +98,13 @@ async fn prepare(rows: u64, backup_dir: &std::path::Path) -> PgPool {
     drop(stream);
     drop(conn);
     // The damage: 1% deleted, 1% changed.
-    exec(&pool, "DELETE FROM items WHERE n % 100 = 1; UPDATE items SET label = 'changed' WHERE n % 100 = 2; VACUUM ANALYZE items;").await;
+    exec(&pool, "DELETE FROM items WHERE n % 100 = 1").await;
+    exec(
+        &pool,
+        "UPDATE items SET label = 'changed' WHERE n % 100 = 2",
+    )
+    .await;
+    exec(&pool, "VACUUM ANALYZE items").await;
     pool
 }
 
@@ -143,6 +148,8 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let runs = 3;
+    // BENCH_KEEP=1 leaves the database and the backup in place for profiling.
+    let keep = std::env::var_os("BENCH_KEEP").is_some();
     let work = tempfile::tempdir().expect("tempdir");
     let backup = work.path().join("backup");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -235,6 +242,11 @@ fn main() {
         "  result: missing {} changed {} identical {}",
         t["missing"], t["changed"], t["identical"]
     );
+    if keep {
+        println!("  kept: --db {url} --backup {}", backup.display());
+        let _ = work.keep();
+        return;
+    }
     rt.block_on(async {
         pool.close().await;
         if let Ok(admin) = PgPoolOptions::new()

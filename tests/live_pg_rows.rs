@@ -24,7 +24,7 @@ async fn collect(live: &LiveDb, t: &Table, cols: &[usize]) -> Vec<Vec<Cell>> {
     let mut rows = Vec::new();
     let n = live
         .stream_rows(t, cols, |row| {
-            rows.push(row);
+            rows.push(row.to_vec());
             Ok(())
         })
         .await

@@ -152,7 +152,7 @@ async fn values_keep_their_storage_class() {
     let mut rows = Vec::new();
     let n = live
         .stream_rows(vals, &[2, 1, 0], |row| {
-            rows.push(row);
+            rows.push(row.to_vec());
             Ok(())
         })
         .await

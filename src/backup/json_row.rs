@@ -33,7 +33,7 @@ impl ColumnIndex {
 
     /// `hint` is where the key is expected (rows usually repeat one key
     /// order), checked before hashing.
-    fn position_or_add_hinted(&mut self, name: &str, hint: usize) -> usize {
+    pub(crate) fn position_or_add_hinted(&mut self, name: &str, hint: usize) -> usize {
         match self.names.get(hint) {
             Some(n) if n == name => hint,
             _ => self.position_or_add(name),
@@ -117,6 +117,9 @@ pub(crate) fn parse_object(
                 ),
             ))
         }
+    }
+    if let Some(cells) = super::json_fast_row::parse_flat_object(text, columns) {
+        return Ok(cells);
     }
     let mut cells: Vec<Option<Cell>> = Vec::with_capacity(columns.names.len());
     let mut de = serde_json::Deserializer::from_str(text);

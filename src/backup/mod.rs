@@ -12,6 +12,7 @@
 //!   directory's `schema.sql` and `manifest.json` are read too).
 
 mod csv;
+mod json_fast_row;
 mod json_row;
 mod json_rows;
 mod json_scan;

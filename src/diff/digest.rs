@@ -73,10 +73,12 @@ pub struct Digest {
     key_ends: Vec<usize>,
     /// `ncols` hashes per row, in row-number order.
     hashes: Vec<u64>,
-    /// 1-based source line of each distinct row (0 on the live side).
+    /// 1-based source line of each distinct row (backup side only).
     lines: Vec<u64>,
-    /// Occurrences of each distinct row (always 1 for keyed tables).
+    track_lines: bool,
+    /// Occurrences of each distinct row (whole-row tables only; keyed rows are unique).
     counts: Vec<u32>,
+    track_counts: bool,
     /// Rows read, duplicates included.
     pub rows: u64,
 }
@@ -106,11 +108,26 @@ impl Digest {
     }
 
     pub fn line(&self, row: u32) -> u64 {
-        self.lines[row as usize]
+        self.lines.get(row as usize).copied().unwrap_or(0)
     }
 
     pub fn count(&self, row: u32) -> u32 {
-        self.counts[row as usize]
+        self.counts.get(row as usize).copied().unwrap_or(1)
+    }
+
+    /// Make room for `rows` rows up front: growing a million-row digest by
+    /// doubling costs copies and, at the peak, twice the memory.
+    fn reserve(&mut self, rows: usize, key_bytes: usize) {
+        self.index.reserve(rows);
+        self.key_arena.reserve(rows * key_bytes);
+        self.key_ends.reserve(rows);
+        self.hashes.reserve(rows * self.ncols);
+        if self.track_lines {
+            self.lines.reserve(rows);
+        }
+        if self.track_counts {
+            self.counts.reserve(rows);
+        }
     }
 
     /// The row with exactly this encoded key.
@@ -125,7 +142,9 @@ impl Digest {
         let h = xxh3_128(key);
         if let Some(&row) = self.index.get(&h) {
             if self.key_bytes(row) == key {
-                self.counts[row as usize] += 1;
+                if let Some(n) = self.counts.get_mut(row as usize) {
+                    *n += 1;
+                }
                 return Some(row);
             }
             // A 128-bit collision between different keys: vanishingly rare;
@@ -142,8 +161,12 @@ impl Digest {
         self.key_arena.extend_from_slice(key);
         self.key_ends.push(self.key_arena.len());
         self.hashes.extend_from_slice(hashes);
-        self.lines.push(line);
-        self.counts.push(1);
+        if self.track_lines {
+            self.lines.push(line);
+        }
+        if self.track_counts {
+            self.counts.push(1);
+        }
         None
     }
 }
@@ -238,6 +261,8 @@ impl<'p> DigestBuilder<'p> {
             record_incompatible,
             digest: Digest {
                 ncols: columns.len(),
+                track_lines: record_incompatible,
+                track_counts: key.kind == KeyKind::WholeRow,
                 ..Digest::default()
             },
             incompatible: Vec::new(),
@@ -249,6 +274,13 @@ impl<'p> DigestBuilder<'p> {
             key_buf: Vec::with_capacity(64),
             key_parts: Vec::new(),
         }
+    }
+
+    /// Expect about `rows` rows (an estimate; more or fewer is fine).
+    pub fn reserve(&mut self, rows: usize) {
+        // A UUID key encodes to 41 bytes; most keys are shorter.
+        self.digest
+            .reserve(rows, 41 * self.key.columns.len().min(2));
     }
 
     /// Add one row. `cell(i)` gives live column `i`'s value, `None` when the

@@ -141,24 +141,42 @@ async fn diff_both(
             .collect(),
     );
     let key = Arc::new(choose_key(table, pair.backup_schema));
+    // Sizing hints only: a wrong estimate costs some regrowth, never a wrong result.
+    let live_estimate = live
+        .estimate_rows(&table.name)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+        .min(100_000_000) as usize;
+    let backup_estimate = backup_size_hint(src).min(live_estimate);
 
     let backup_side = {
         let (backup, src, columns, key) =
             (backup.clone(), src.clone(), columns.clone(), key.clone());
-        run_blocking(move || digest_backup(&backup, &src, &columns, &key))
+        run_blocking(move || {
+            let started = std::time::Instant::now();
+            let digest = digest_backup(&backup, &src, &columns, &key, backup_estimate);
+            tracing::debug!(table = %src.name, elapsed_ms = started.elapsed().as_millis() as u64, "backup side read");
+            digest
+        })
     };
     let live_side = async {
+        let started = std::time::Instant::now();
         let mut builder = DigestBuilder::new(&columns, &key, false, 0);
+        builder.reserve(live_estimate);
         let all: Vec<usize> = (0..table.columns.len()).collect();
         live.stream_rows(table, &all, |cells| {
             builder.add(0, |i| cells.get(i));
             Ok(())
         })
         .await?;
+        tracing::debug!(table = %table.name, elapsed_ms = started.elapsed().as_millis() as u64, "live side read");
         Ok::<_, Error>(SideDigest::from_builder(builder, Vec::new()))
     };
     let (backup_side, live_side) = tokio::join!(backup_side, live_side);
     let (b, l) = (backup_side?, live_side?);
+    let compared = std::time::Instant::now();
     if b.duplicate_count > 0 {
         return Err(duplicate_error(src, &b, &columns, &key));
     }
@@ -182,6 +200,7 @@ async fn diff_both(
         .map(|&i| columns[i].name.clone())
         .collect();
     let status = status_of(&rows, &schema);
+    tracing::debug!(table = %table.name, elapsed_ms = compared.elapsed().as_millis() as u64, "compared");
     Ok(TableDiff {
         name: pair.display.clone(),
         status,
@@ -275,9 +294,11 @@ fn digest_backup(
     src: &TableSource,
     columns: &[ColumnPlan],
     key: &KeySpec,
+    estimate: usize,
 ) -> Result<SideDigest> {
     let mut reader = backup.rows(src)?;
     let mut builder = DigestBuilder::new(columns, key, true, SAMPLE_LIMIT);
+    builder.reserve(estimate);
     // live column index → backup field index
     let mut live_to_field: Vec<Option<usize>> = vec![None; columns.len()];
     let mut fields_mapped = 0;
@@ -298,6 +319,14 @@ fn digest_backup(
     }
     let data_columns = reader.columns().to_vec();
     Ok(SideDigest::from_builder(builder, data_columns))
+}
+
+/// At most how many rows a backup file can hold: no row is shorter than
+/// about 16 bytes (compressed files are read at 8x their size).
+fn backup_size_hint(src: &TableSource) -> usize {
+    let len = std::fs::metadata(&src.path).map(|m| m.len()).unwrap_or(0);
+    let len = if src.gzip { len.saturating_mul(8) } else { len };
+    usize::try_from(len / 16).unwrap_or(usize::MAX)
 }
 
 fn map_new_fields(

@@ -3,8 +3,9 @@
 //! Rows end with a raw `\n`, fields are split by a raw `\t` (data tabs and
 //! newlines are always escaped, so raw ones are unambiguous), `\N` is NULL.
 //! Chunks may split a row anywhere; only the unfinished tail is copied.
-//! This is the hot path of a full-table read: one pass per row, one
-//! allocation per field, no intermediate copies for fields without escapes.
+//! This is the hot path of a full-table read: one row buffer is reused for
+//! every row (each field's string keeps its capacity), so a steady stream
+//! allocates nothing per row.
 
 use crate::value::Cell;
 
@@ -18,6 +19,10 @@ pub struct CopyError {
 
 pub struct CopyTextParser {
     columns: usize,
+    /// The current row, overwritten in place for each row.
+    cells: Vec<Cell>,
+    /// Scratch for unescaping a field.
+    scratch: Vec<u8>,
     /// Bytes of a row whose end has not arrived yet.
     pending: Vec<u8>,
     rows: u64,
@@ -27,6 +32,8 @@ impl CopyTextParser {
     pub fn new(columns: usize) -> Self {
         CopyTextParser {
             columns,
+            cells: Vec::with_capacity(columns),
+            scratch: Vec::new(),
             pending: Vec::new(),
             rows: 0,
         }
@@ -37,28 +44,28 @@ impl CopyTextParser {
     pub fn feed<E>(
         &mut self,
         mut chunk: &[u8],
-        on_row: &mut impl FnMut(Vec<Cell>) -> Result<(), E>,
+        on_row: &mut impl FnMut(&[Cell]) -> Result<(), E>,
     ) -> Result<(), E>
     where
         E: From<CopyError>,
     {
         if !self.pending.is_empty() {
-            let Some(end) = chunk.iter().position(|&b| b == b'\n') else {
+            let Some(end) = memchr::memchr(b'\n', chunk) else {
                 self.pending.extend_from_slice(chunk);
                 return Ok(());
             };
             self.pending.extend_from_slice(&chunk[..end]);
             chunk = &chunk[end + 1..];
             let line = std::mem::take(&mut self.pending);
-            let row = self.parse_row(&line)?;
-            on_row(row)?;
+            self.parse_row(&line)?;
+            on_row(&self.cells)?;
             // Keep the allocation for the next split row.
             self.pending = line;
             self.pending.clear();
         }
-        while let Some(end) = chunk.iter().position(|&b| b == b'\n') {
-            let row = self.parse_row(&chunk[..end])?;
-            on_row(row)?;
+        while let Some(end) = memchr::memchr(b'\n', chunk) {
+            self.parse_row(&chunk[..end])?;
+            on_row(&self.cells)?;
             chunk = &chunk[end + 1..];
         }
         self.pending.extend_from_slice(chunk);
@@ -77,61 +84,68 @@ impl CopyTextParser {
         }
     }
 
-    fn parse_row(&mut self, line: &[u8]) -> Result<Vec<Cell>, CopyError> {
+    /// Parse `line` into `self.cells`.
+    fn parse_row(&mut self, line: &[u8]) -> Result<(), CopyError> {
         self.rows += 1;
         let row = self.rows;
         let err = |message: String| CopyError { row, message };
-        let mut cells = Vec::with_capacity(self.columns);
         if self.columns == 0 {
+            self.cells.clear();
             if !line.is_empty() {
                 return Err(err("expected no columns, got data".into()));
             }
-            return Ok(cells);
+            return Ok(());
         }
-        let mut start = 0;
-        let mut escaped = false;
-        for (i, &b) in line.iter().enumerate() {
-            if b == b'\t' {
-                cells.push(field(&line[start..i], escaped).map_err(err)?);
-                start = i + 1;
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
+        let mut n = 0;
+        for raw in line.split(|&b| b == b'\t') {
+            if n == self.columns {
+                n += 1;
+                break;
             }
+            if n == self.cells.len() {
+                self.cells.push(Cell::Null);
+            }
+            field(raw, &mut self.cells[n], &mut self.scratch).map_err(err)?;
+            n += 1;
         }
-        cells.push(field(&line[start..], escaped).map_err(err)?);
-        if cells.len() != self.columns {
-            return Err(err(format!(
-                "expected {} columns, got {}",
-                self.columns,
-                cells.len()
-            )));
+        if n != self.columns {
+            let got = if n > self.columns {
+                line.split(|&b| b == b'\t').count()
+            } else {
+                n
+            };
+            return Err(err(format!("expected {} columns, got {got}", self.columns)));
         }
-        Ok(cells)
+        Ok(())
     }
 }
 
-/// One field; `escaped` says whether it contains a backslash at all.
-fn field(raw: &[u8], escaped: bool) -> Result<Cell, String> {
-    if !escaped {
-        return match std::str::from_utf8(raw) {
-            Ok(s) => Ok(Cell::Text(s.to_owned())),
-            Err(e) => Err(format!("invalid UTF-8 in field: {e}")),
-        };
+/// Write one field into `cell`, reusing its string when it already holds one.
+fn field(raw: &[u8], cell: &mut Cell, scratch: &mut Vec<u8>) -> Result<(), String> {
+    let text: &[u8] = if memchr::memchr(b'\\', raw).is_none() {
+        raw
+    } else if raw == b"\\N" {
+        *cell = Cell::Null;
+        return Ok(());
+    } else {
+        unescape_into(raw, scratch)?;
+        scratch
+    };
+    let s = std::str::from_utf8(text).map_err(|e| format!("invalid UTF-8 in field: {e}"))?;
+    match cell {
+        Cell::Text(existing) => {
+            existing.clear();
+            existing.push_str(s);
+        }
+        other => *other = Cell::Text(s.to_owned()),
     }
-    if raw == b"\\N" {
-        return Ok(Cell::Null);
-    }
-    let bytes = unescape(raw)?;
-    String::from_utf8(bytes)
-        .map(Cell::Text)
-        .map_err(|e| format!("invalid UTF-8 in field: {}", e.utf8_error()))
+    Ok(())
 }
 
 /// Undo COPY text escaping: `\b \f \n \r \t \v`, `\\`, octal `\ooo`, hex `\xHH`;
 /// any other escaped character stands for itself (as PostgreSQL reads it).
-fn unescape(raw: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(raw.len());
+fn unescape_into(raw: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    out.clear();
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
@@ -186,7 +200,7 @@ fn unescape(raw: &[u8]) -> Result<Vec<u8>, String> {
             other => out.push(other),
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -198,7 +212,7 @@ mod tests {
         let mut rows = Vec::new();
         for chunk in chunks {
             parser.feed(chunk, &mut |row| {
-                rows.push(row);
+                rows.push(row.to_vec());
                 Ok::<_, CopyError>(())
             })?;
         }

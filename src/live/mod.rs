@@ -79,6 +79,15 @@ impl LiveDb {
         }
     }
 
+    /// A cheap, possibly stale row-count estimate for sizing buffers
+    /// (PostgreSQL's planner statistics; SQLite keeps none).
+    pub async fn estimate_rows(&self, table: &TableName) -> Result<Option<u64>> {
+        match &self.backend {
+            Backend::Postgres(pg) => pg.estimate_rows(table).await,
+            Backend::Sqlite(_) => Ok(None),
+        }
+    }
+
     /// Stream every row of `table`, restricted to `columns` (indices into
     /// `table.columns`, in that order), calling `on_row` for each. Returns
     /// the number of rows read. PostgreSQL values arrive as `Cell::Text` (COPY
@@ -87,7 +96,7 @@ impl LiveDb {
     /// An error from `on_row` stops the stream and is returned as is.
     pub async fn stream_rows<F>(&self, table: &Table, columns: &[usize], on_row: F) -> Result<u64>
     where
-        F: FnMut(Vec<Cell>) -> Result<()> + Send,
+        F: FnMut(&[Cell]) -> Result<()> + Send,
     {
         match &self.backend {
             Backend::Postgres(pg) => pg.stream_rows(table, columns, on_row).await,

@@ -184,6 +184,25 @@ impl PgLive {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    /// The planner's row estimate (`pg_class.reltuples`): free to read,
+    /// used only to size buffers. None when never analysed.
+    pub async fn estimate_rows(&self, table: &TableName) -> Result<Option<u64>> {
+        let mut conn = self.acquire().await?;
+        let mut tx = self.begin_read(&mut conn).await?;
+        let estimate: Option<f32> = sqlx::query_scalar(
+            "SELECT c.reltuples FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relname = $2",
+        )
+        .bind(table.schema.as_deref().unwrap_or("public"))
+        .bind(&table.name)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| self.err(&format!("estimating rows of {table}"), &e))?;
+        let _ = tx.rollback().await;
+        Ok(estimate.filter(|e| *e >= 0.0).map(|e| e as u64))
+    }
+
     pub async fn stream_rows<F>(
         &self,
         table: &Table,
@@ -191,7 +210,7 @@ impl PgLive {
         mut on_row: F,
     ) -> Result<u64>
     where
-        F: FnMut(Vec<Cell>) -> Result<()> + Send,
+        F: FnMut(&[Cell]) -> Result<()> + Send,
     {
         let list = select_list(table, columns)?;
         let sql = format!(
@@ -219,7 +238,7 @@ impl PgLive {
         on_row: &mut F,
     ) -> Result<u64>
     where
-        F: FnMut(Vec<Cell>) -> Result<()> + Send,
+        F: FnMut(&[Cell]) -> Result<()> + Send,
     {
         let context = format!("reading rows of {}", table.name);
         let mut tx = self.begin_read(conn).await?;

@@ -290,7 +290,7 @@ impl SqliteLive {
         mut on_row: F,
     ) -> Result<u64>
     where
-        F: FnMut(Vec<Cell>) -> Result<()> + Send,
+        F: FnMut(&[Cell]) -> Result<()> + Send,
     {
         let list = select_list(table, columns)?;
         // SQLite has no zero-column SELECT; the constant is never read.
@@ -321,7 +321,7 @@ impl SqliteLive {
                     })?;
                     cells.push(cell);
                 }
-                on_row(cells)?;
+                on_row(&cells)?;
             }
         }
         let _ = tx.rollback().await;

@@ -82,8 +82,10 @@ impl Parser<'_> {
                         _ => return Err("invalid JSON"),
                     }
                 }
-                // Stable sort keeps duplicates in input order; keep the last.
-                fields.sort_by(|a, b| a.0.cmp(&b.0));
+                // jsonb's order (shorter keys first), so PostgreSQL's own
+                // output is already canonical (see json_fast). Stable sort
+                // keeps duplicates in input order; keep the last.
+                fields.sort_by(|a, b| super::json_fast::key_order(a.0.as_bytes(), b.0.as_bytes()));
                 let mut dedup: Vec<(String, Node)> = Vec::with_capacity(fields.len());
                 for f in fields {
                     match dedup.last_mut() {
@@ -309,6 +311,11 @@ fn to_text(node: &Node) -> String {
 /// parsed as JSON and, when it is not JSON, taken as a JSON string (a CSV
 /// or JSON backup may hold either); numbers exact, booleans as such.
 pub(crate) fn json_canon(cell: &Cell) -> Canon<'_> {
+    if let Cell::Json(text) | Cell::Text(text) = cell {
+        if let Some(canonical) = super::json_fast::canonical_if_simple(text) {
+            return Ok(Cow::Owned(canonical));
+        }
+    }
     let node = match cell {
         Cell::Json(raw) => parse(raw).map_err(Incompatible::new)?,
         Cell::Text(t) => parse(t).unwrap_or_else(|_| Node::Str(t.clone())),

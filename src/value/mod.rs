@@ -12,6 +12,7 @@ mod buf;
 mod decimal;
 mod display;
 mod json;
+mod json_fast;
 mod numbers;
 mod text;
 mod time;
