@@ -6,6 +6,7 @@
 //! instead, so both paths accept exactly the same input.
 
 use super::json_row::ColumnIndex;
+use crate::value::quote_or_backslash;
 use crate::value::Cell;
 
 pub(crate) fn parse_flat_object(
@@ -136,7 +137,7 @@ fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
 /// End quote of a string without escapes (keys); None if it has any.
 fn plain_string_end(b: &[u8], start: usize) -> Option<usize> {
     let rest = &b[start + 1..];
-    let end = memchr::memchr2(b'"', b'\\', rest)?;
+    let end = quote_or_backslash(rest)?;
     if rest[end] == b'\\' || rest[..end].iter().any(|&c| c < 0x20) {
         return None;
     }
@@ -149,7 +150,7 @@ fn string(text: &str, start: usize) -> Option<(String, usize)> {
     let mut out = String::new();
     let mut i = start + 1;
     loop {
-        let rel = memchr::memchr2(b'"', b'\\', &b[i..])?;
+        let rel = quote_or_backslash(&b[i..])?;
         let chunk = &b[i..i + rel];
         if chunk.iter().any(|&c| c < 0x20) {
             return None;
@@ -221,7 +222,7 @@ fn nested_end(b: &[u8], start: usize) -> Option<usize> {
                 // Skip the string, honouring escapes.
                 i += 1;
                 loop {
-                    let rel = memchr::memchr2(b'"', b'\\', &b[i..])?;
+                    let rel = quote_or_backslash(&b[i..])?;
                     i += rel;
                     if b[i] == b'\\' {
                         i += 2;

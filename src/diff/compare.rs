@@ -26,23 +26,28 @@ pub struct RowComparison {
 
 /// Compare keyed digests: a key only in the backup is missing live, only
 /// live is extra, on both sides identical unless some compared column's
-/// hash differs. Columns absent from a backup row are not compared.
+/// hash differs. Columns absent from a backup row are not compared. Live
+/// rows probe the backup's index in their own order (the live side builds
+/// no index of its own); a live key seen twice counts once, the rest extra.
 pub fn compare_keyed(backup: &Digest, live: &Digest, collect_keys: bool) -> RowComparison {
     let mut out = RowComparison {
         changed_per_column: vec![0; live.ncols],
         ..RowComparison::default()
     };
-    let mut live_seen = vec![false; live.distinct_rows() as usize];
-    for row in 0..backup.distinct_rows() {
-        let key = backup.key_bytes(row);
-        let Some(live_row) = live.find(key) else {
-            out.missing += 1;
+    let mut backup_seen = vec![false; backup.distinct_rows() as usize];
+    for live_row in 0..live.distinct_rows() {
+        let key = live.key_bytes(live_row);
+        let found = backup
+            .find_hashed(live.key_hash(live_row), key)
+            .filter(|&b| !backup_seen[b as usize]);
+        let Some(row) = found else {
+            out.extra += 1;
             if collect_keys {
-                out.missing_keys.push(backup.key(row));
+                out.extra_keys.push(live.key(live_row));
             }
             continue;
         };
-        live_seen[live_row as usize] = true;
+        backup_seen[row as usize] = true;
         let differing: Vec<usize> = backup
             .row_hashes(row)
             .iter()
@@ -66,11 +71,11 @@ pub fn compare_keyed(backup: &Digest, live: &Digest, collect_keys: bool) -> RowC
             });
         }
     }
-    for (row, seen) in live_seen.iter().enumerate() {
+    for (row, seen) in backup_seen.iter().enumerate() {
         if !seen {
-            out.extra += 1;
+            out.missing += 1;
             if collect_keys {
-                out.extra_keys.push(live.key(row as u32));
+                out.missing_keys.push(backup.key(row as u32));
             }
         }
     }

@@ -67,8 +67,13 @@ pub enum KeyPart {
 #[derive(Debug, Default)]
 pub struct Digest {
     pub ncols: usize,
-    /// Hash of the encoded key → row number.
+    /// Hash of the encoded key → row number. Only the side that is looked
+    /// up (the backup, or both for whole-row tables) builds it; the other
+    /// side keeps its key hashes in `key_hashes` and probes.
     index: HashMap<u128, u32, BuildHasherDefault<U128Hasher>>,
+    indexed: bool,
+    /// Key hash of each row, for a side without an index.
+    key_hashes: Vec<u128>,
     key_arena: Vec<u8>,
     key_ends: Vec<usize>,
     /// `ncols` hashes per row, in row-number order.
@@ -118,7 +123,11 @@ impl Digest {
     /// Make room for `rows` rows up front: growing a million-row digest by
     /// doubling costs copies and, at the peak, twice the memory.
     fn reserve(&mut self, rows: usize, key_bytes: usize) {
-        self.index.reserve(rows);
+        if self.indexed {
+            self.index.reserve(rows);
+        } else {
+            self.key_hashes.reserve(rows);
+        }
         self.key_arena.reserve(rows * key_bytes);
         self.key_ends.reserve(rows);
         self.hashes.reserve(rows * self.ncols);
@@ -132,14 +141,31 @@ impl Digest {
 
     /// The row with exactly this encoded key.
     pub fn find(&self, key: &[u8]) -> Option<u32> {
-        let row = *self.index.get(&xxh3_128(key))?;
+        self.find_hashed(xxh3_128(key), key)
+    }
+
+    /// [`Digest::find`] with the key's hash already known.
+    pub fn find_hashed(&self, hash: u128, key: &[u8]) -> Option<u32> {
+        let row = *self.index.get(&hash)?;
         (self.key_bytes(row) == key).then_some(row)
+    }
+
+    /// The key hash of `row` on a side without an index.
+    pub fn key_hash(&self, row: u32) -> u128 {
+        self.key_hashes
+            .get(row as usize)
+            .copied()
+            .unwrap_or_else(|| xxh3_128(self.key_bytes(row)))
     }
 
     /// Add a distinct key, or count one more occurrence. Returns the existing
     /// row number when the key was already there.
     fn insert(&mut self, key: &[u8], hashes: &[u64], line: u64) -> Option<u32> {
         let h = xxh3_128(key);
+        if !self.indexed {
+            self.key_hashes.push(h);
+            return self.insert_at(h, key, hashes, line);
+        }
         if let Some(&row) = self.index.get(&h) {
             if self.key_bytes(row) == key {
                 if let Some(n) = self.counts.get_mut(row as usize) {
@@ -157,7 +183,9 @@ impl Digest {
 
     fn insert_at(&mut self, h: u128, key: &[u8], hashes: &[u64], line: u64) -> Option<u32> {
         let row = self.key_ends.len() as u32;
-        self.index.insert(h, row);
+        if self.indexed {
+            self.index.insert(h, row);
+        }
         self.key_arena.extend_from_slice(key);
         self.key_ends.push(self.key_arena.len());
         self.hashes.extend_from_slice(hashes);
@@ -262,6 +290,7 @@ impl<'p> DigestBuilder<'p> {
             digest: Digest {
                 ncols: columns.len(),
                 track_lines: record_incompatible,
+                indexed: record_incompatible || key.kind == KeyKind::WholeRow,
                 track_counts: key.kind == KeyKind::WholeRow,
                 ..Digest::default()
             },

@@ -13,6 +13,8 @@ mod decimal;
 mod display;
 mod json;
 mod json_fast;
+
+pub(crate) use json_fast::quote_or_backslash;
 mod numbers;
 mod text;
 mod time;
