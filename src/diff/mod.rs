@@ -6,6 +6,8 @@ pub mod compare;
 pub mod digest;
 pub mod schema;
 mod table;
+#[cfg(test)]
+mod tests;
 
 use crate::backup::{Backup, TableSource};
 use crate::catalog::{Catalog, Table, TableName};
