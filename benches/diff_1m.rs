@@ -147,7 +147,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let runs = 3;
+    let runs = 5;
     // BENCH_KEEP=1 leaves the database and the backup in place for profiling.
     let keep = std::env::var_os("BENCH_KEEP").is_some();
     let work = tempfile::tempdir().expect("tempdir");

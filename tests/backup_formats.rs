@@ -62,7 +62,7 @@ fn check_projects(cols: &[String], rows: &[BackupRow]) {
             t("alpha"),
             n("10.50"),
             Some(Cell::Bool(true)),
-            Some(Cell::Json(r#"{"k": [1, 2]}"#.into()))
+            Some(Cell::Json(r#"{"k":[1,2]}"#.into()))
         ]
     );
     assert_eq!(rows[1].line, 3);

@@ -14,7 +14,7 @@ mod display;
 mod json;
 mod json_fast;
 
-pub(crate) use json_fast::quote_or_backslash;
+pub(crate) use json_fast::{canonical_if_simple as json_canonical_if_simple, quote_or_backslash};
 mod numbers;
 mod text;
 mod time;
@@ -41,7 +41,8 @@ pub enum Cell {
     Int(i64),
     Float(f64),
     Bool(bool),
-    /// Raw JSON text of an object or array found in a JSON backup.
+    /// JSON text of an object or array found in a JSON backup: as written,
+    /// or compacted (whitespace removed) when it was already in canonical key order.
     Json(String),
     Bytes(Vec<u8>),
 }
