@@ -14,7 +14,7 @@ pub(crate) fn parse_flat_object(
     columns: &mut ColumnIndex,
 ) -> Option<Vec<Option<Cell>>> {
     let b = text.as_bytes();
-    let mut cells: Vec<Option<Cell>> = Vec::with_capacity(columns.names.len());
+    let mut cells: Vec<Option<Cell>> = vec![None; columns.names.len()];
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return None;

@@ -72,8 +72,9 @@ fn read_delimited(src: &mut ByteSource, mut capture: Option<&mut Vec<u8>>) -> Re
         }
         while i < chunk.len() {
             if in_string {
-                // Jump to the next quote or backslash; string bodies are most of the bytes.
-                let Some(j) = memchr::memchr2(b'"', b'\\', &chunk[i..]) else {
+                // Jump to the next quote or backslash. Row strings are short,
+                // where a plain loop beats memchr's per-call setup.
+                let Some(j) = crate::value::quote_or_backslash(&chunk[i..]) else {
                     i = chunk.len();
                     break;
                 };
