@@ -123,15 +123,19 @@ async fn copy_to_stdout(pool: &PgPool) -> (Duration, usize) {
     (start.elapsed(), bytes)
 }
 
-/// Peak resident memory (KiB) of the largest child process waited for so far.
-fn children_peak_rss_kib() -> i64 {
+/// Resource use of the child processes waited for so far.
+fn children_usage() -> libc::rusage {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage writes a full rusage struct into the pointer we own.
-    let usage = unsafe {
+    unsafe {
         libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
         usage.assume_init()
-    };
-    usage.ru_maxrss
+    }
+}
+
+fn cpu_seconds(u: &libc::rusage) -> f64 {
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -166,6 +170,7 @@ fn main() {
     let bin = env!("CARGO_BIN_EXE_lifeboat");
     let url = db_url(DB);
     let mut last_json = String::new();
+    let mut diff_cpu = 0.0;
     for _ in 0..runs {
         let (t, b) = rt.block_on(copy_to_stdout(&pool));
         copy_times.push(t);
@@ -178,6 +183,7 @@ fn main() {
         if matches!(status, Ok(s) if s.success()) {
             psql_times.push(start.elapsed());
         }
+        let cpu_before = cpu_seconds(&children_usage());
         let start = Instant::now();
         let out = Command::new(bin)
             .args(["diff", "--db", &url, "--backup"])
@@ -186,6 +192,7 @@ fn main() {
             .output()
             .expect("run lifeboat");
         diff_times.push(start.elapsed());
+        diff_cpu += cpu_seconds(&children_usage()) - cpu_before;
         assert!(
             out.status.code() == Some(1),
             "lifeboat diff failed: {}",
@@ -193,7 +200,7 @@ fn main() {
         );
         last_json = String::from_utf8_lossy(&out.stdout).into_owned();
     }
-    let peak_kib = children_peak_rss_kib();
+    let peak_kib = children_usage().ru_maxrss;
     let report: serde_json::Value = serde_json::from_str(&last_json).expect("diff json");
     let t = &report["tables"][0];
     let expect_missing = rows / 100 + u64::from(rows % 100 >= 1);
@@ -223,7 +230,7 @@ fn main() {
     if !psql_times.is_empty() {
         println!(
             "  psql -c 'COPY items TO STDOUT' >/dev/null {:>8.3} s",
-            median(psql_times).as_secs_f64()
+            median(psql_times.clone()).as_secs_f64()
         );
     }
     println!(
@@ -231,9 +238,19 @@ fn main() {
         diff.as_secs_f64()
     );
     println!(
-        "  ratio diff / COPY                          {:>8.2}x  (target <= 2.00x)",
+        "  lifeboat CPU per diff (user+sys, mean)     {:>8.3} s",
+        diff_cpu / runs as f64
+    );
+    println!(
+        "  ratio diff / COPY (in process)             {:>8.2}x  (target <= 2.00x)",
         diff.as_secs_f64() / copy.as_secs_f64()
     );
+    if !psql_times.is_empty() {
+        println!(
+            "  ratio diff / psql COPY                     {:>8.2}x",
+            diff.as_secs_f64() / median(psql_times.clone()).as_secs_f64()
+        );
+    }
     println!(
         "  peak RSS of lifeboat diff                  {:>8.1} MB (target < 500 MB)",
         peak_kib as f64 / 1024.0
