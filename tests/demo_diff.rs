@@ -213,3 +213,28 @@ fn inspect_demo_backup() {
     assert_eq!(violations["format"], "jsonl");
     assert_eq!(report["warnings"], serde_json::json!([]));
 }
+
+#[test]
+fn demo_report_text_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    build_demo(&demo);
+    let out = lifeboat()
+        .args(["diff", "--rows", "--db"])
+        .arg(demo.join("live.db"))
+        .arg("--backup")
+        .arg(demo.join("backup"))
+        .args([
+            "--table",
+            "projects",
+            "--table",
+            "users",
+            "--table",
+            "auth_configs",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout).replace(demo.to_str().unwrap(), "[DEMO]");
+    insta::assert_snapshot!(text);
+}

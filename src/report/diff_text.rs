@@ -33,13 +33,14 @@ pub fn key_text(key: &KeyJson) -> String {
 
 pub fn render_diff(report: &DiffReport, show_rows: bool) -> String {
     let mut out = String::new();
-    out.push_str(
-        &format!(
-            "live:   {} ({:?})\n",
-            report.live.target, report.live.dialect
-        )
-        .to_lowercase(),
-    );
+    let dialect = match report.live.dialect {
+        crate::catalog::Dialect::Postgres => "postgresql",
+        crate::catalog::Dialect::Sqlite => "sqlite",
+    };
+    out.push_str(&format!(
+        "live:   {} ({dialect})\n",
+        visible(&report.live.target)
+    ));
     out.push_str(&format!(
         "backup: {} ({}, taken {})\n\n",
         visible(&report.backup.path),
@@ -234,7 +235,32 @@ fn summary_line(report: &DiffReport) -> String {
         .iter()
         .filter(|t| !t.schema.is_empty())
         .count();
-    format!(
-        "differences: {dropped} table(s) missing live ({dropped_rows} rows), {missing} row(s) missing from the others, {changed} changed, {extra} only live, {drift} table(s) with schema drift, {incompatible} incompatible value(s)"
-    )
+    let only_live_tables = report
+        .tables
+        .iter()
+        .filter(|t| t.backup_rows.is_none())
+        .count();
+    let parts: Vec<String> = [
+        (
+            dropped as u64,
+            format!("{dropped} table(s) missing live ({dropped_rows} rows)"),
+        ),
+        (missing, format!("{missing} row(s) missing")),
+        (changed, format!("{changed} row(s) changed")),
+        (extra, format!("{extra} row(s) only live")),
+        (drift as u64, format!("{drift} table(s) with schema drift")),
+        (
+            incompatible,
+            format!("{incompatible} backup value(s) that no longer fit"),
+        ),
+        (
+            only_live_tables as u64,
+            format!("{only_live_tables} table(s) not in the backup"),
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(_, text)| text)
+    .collect();
+    format!("differences: {}", parts.join(", "))
 }
