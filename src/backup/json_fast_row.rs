@@ -152,63 +152,7 @@ fn plain_string_end(b: &[u8], start: usize) -> Option<usize> {
 
 /// A string value at `start`, unescaped; returns it and the index past its end quote.
 fn string(text: &str, start: usize) -> Option<(String, usize)> {
-    let b = text.as_bytes();
-    let mut out = String::new();
-    let mut i = start + 1;
-    loop {
-        let rel = quote_or_backslash(&b[i..])?;
-        let chunk = &b[i..i + rel];
-        if chunk.iter().any(|&c| c < 0x20) {
-            return None;
-        }
-        out.push_str(&text[i..i + rel]);
-        i += rel;
-        if b[i] == b'"' {
-            return Some((out, i + 1));
-        }
-        // A backslash escape.
-        let esc = *b.get(i + 1)?;
-        i += 2;
-        match esc {
-            b'"' => out.push('"'),
-            b'\\' => out.push('\\'),
-            b'/' => out.push('/'),
-            b'b' => out.push('\u{8}'),
-            b'f' => out.push('\u{c}'),
-            b'n' => out.push('\n'),
-            b'r' => out.push('\r'),
-            b't' => out.push('\t'),
-            b'u' => {
-                let hi = hex4(b, i)?;
-                i += 4;
-                let c = if (0xD800..0xDC00).contains(&hi) {
-                    // A surrogate pair must follow.
-                    if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
-                        return None;
-                    }
-                    let lo = hex4(b, i + 2)?;
-                    if !(0xDC00..0xE000).contains(&lo) {
-                        return None;
-                    }
-                    i += 6;
-                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
-                } else {
-                    char::from_u32(hi)?
-                };
-                out.push(c);
-            }
-            _ => return None,
-        }
-    }
-}
-
-fn hex4(b: &[u8], i: usize) -> Option<u32> {
-    let digits = b.get(i..i + 4)?;
-    let mut v = 0;
-    for &d in digits {
-        v = v * 16 + (d as char).to_digit(16)?;
-    }
-    Some(v)
+    crate::value::read_json_string(text.as_bytes(), start).ok()
 }
 
 /// End of a nested object/array at `start` (balanced brackets outside strings).

@@ -238,6 +238,14 @@ impl Parser<'_> {
     }
 }
 
+/// Read the JSON string whose opening quote is at `b[start]`: its decoded
+/// text and the index just past its closing quote.
+pub(crate) fn read_string(b: &[u8], start: usize) -> Result<(String, usize), &'static str> {
+    let mut p = Parser { b, i: start };
+    let text = p.string()?;
+    Ok((text, p.i))
+}
+
 /// Parses a whole JSON text (surrounding whitespace allowed).
 pub(crate) fn parse(text: &str) -> Result<Node, &'static str> {
     let mut p = Parser {

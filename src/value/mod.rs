@@ -14,6 +14,7 @@ mod display;
 mod json;
 mod json_fast;
 
+pub(crate) use json::read_string as read_json_string;
 pub(crate) use json_fast::{canonical_if_simple as json_canonical_if_simple, quote_or_backslash};
 mod numbers;
 mod text;
