@@ -14,6 +14,7 @@ pub mod live;
 pub mod logging;
 pub mod redact;
 pub mod report;
+pub mod restore;
 pub mod value;
 
 pub use error::{Error, Result};

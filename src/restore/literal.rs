@@ -1,0 +1,1 @@
+//! SQL literals and statements per dialect.

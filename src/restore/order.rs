@@ -1,0 +1,1 @@
+//! Insert order over relations, with self-references and cycles.
