@@ -1,6 +1,7 @@
 //! Bringing records back (work in progress; no command uses it yet):
 //! picks → relations → closure → plan → SQL → one transaction.
 
+pub mod closure;
 pub mod literal;
 pub mod order;
 pub mod pick;
