@@ -302,8 +302,7 @@ pub fn closure(
             }
         }
     }
-    out.blockers
-        .sort_by(|a, b| (a.child, a.relation).cmp(&(b.child, b.relation)));
+    out.blockers.sort_by_key(|b| (b.child, b.relation));
     out
 }
 
