@@ -3,6 +3,8 @@
 
 pub mod closure;
 pub mod literal;
+pub mod load;
 pub mod order;
 pub mod pick;
+pub mod plan;
 pub mod relations;

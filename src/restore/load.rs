@@ -1,0 +1,151 @@
+//! The I/O edge of planning a restore: backup tables loaded into memory and
+//! the live keys and rows the plan is checked against. Everything after this
+//! is pure.
+
+use super::closure::{LiveKeys, TableRows};
+use crate::backup::Backup;
+use crate::catalog::{Catalog, Dialect, Table, TableName};
+use crate::error::{Error, Result};
+use crate::live::LiveDb;
+use crate::value::{canonicalize, classify, Cell, TypeClass};
+use std::collections::{HashMap, HashSet};
+
+/// Every table of the backup, loaded, named as the live side names it where
+/// it exists live. Column classes come from the live column; for columns or
+/// tables live lacks, from the backup's schema; else plain text.
+pub fn load_backup_tables(backup: &Backup, live: &Catalog) -> Result<Vec<TableRows>> {
+    let mut out = Vec::with_capacity(backup.tables.len());
+    for src in &backup.tables {
+        let live_table = live.resolve(&src.name);
+        let schema_table = backup.schema.as_ref().and_then(|s| s.resolve(&src.name));
+        let mut reader = backup.rows(src)?;
+        let mut rows = Vec::new();
+        for row in reader.by_ref() {
+            rows.push(row?.cells);
+        }
+        let columns = reader.columns().to_vec();
+        for r in &mut rows {
+            r.resize(columns.len(), None);
+        }
+        let classes = columns
+            .iter()
+            .map(|c| column_class(c, live_table, live, schema_table, backup.schema.as_ref()))
+            .collect();
+        out.push(TableRows {
+            table: live_table.map_or_else(|| src.name.clone(), |t| t.name.clone()),
+            columns,
+            rows,
+            classes,
+        });
+    }
+    Ok(out)
+}
+
+fn column_class(
+    column: &str,
+    live_table: Option<&Table>,
+    live: &Catalog,
+    schema_table: Option<&Table>,
+    schema: Option<&Catalog>,
+) -> TypeClass {
+    if let Some(c) = live_table.and_then(|t| t.column(column)) {
+        return classify(&c.data_type, live.dialect, &live.enums);
+    }
+    if let (Some(c), Some(s)) = (schema_table.and_then(|t| t.column(column)), schema) {
+        return classify(&c.data_type, Dialect::Postgres, &s.enums);
+    }
+    TypeClass::Text {
+        max_chars: None,
+        fixed: false,
+    }
+}
+
+/// Canonical values of `columns` of every live row of `table`, as key sets.
+pub async fn read_live_keys(
+    live: &LiveDb,
+    catalog: &Catalog,
+    wanted: &[(TableName, Vec<String>)],
+) -> Result<LiveKeys> {
+    let mut keys = LiveKeys::default();
+    let mut done: HashSet<(TableName, Vec<String>)> = HashSet::new();
+    for (name, columns) in wanted {
+        if !done.insert((name.clone(), columns.clone())) {
+            continue;
+        }
+        let Some(table) = catalog.table(name) else {
+            continue;
+        };
+        let Some(idx) = column_indices(table, columns) else {
+            continue;
+        };
+        let classes: Vec<TypeClass> = idx
+            .iter()
+            .map(|&i| classify(&table.columns[i].data_type, catalog.dialect, &catalog.enums))
+            .collect();
+        keys.declare(name, columns);
+        live.stream_rows(table, &idx, |cells| {
+            if let Some(key) = canonical_key(cells, &classes) {
+                keys.insert(name, columns, key);
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(keys)
+}
+
+/// Live rows of `table` whose key (`key_columns`) is in `wanted`: key →
+/// canonical value of every live column (None = NULL).
+pub async fn read_live_rows(
+    live: &LiveDb,
+    catalog: &Catalog,
+    table: &Table,
+    key_columns: &[String],
+    wanted: &HashSet<Vec<String>>,
+) -> Result<HashMap<Vec<String>, Vec<Option<String>>>> {
+    let idx = column_indices(table, key_columns)
+        .ok_or_else(|| Error::Other(format!("table {} lacks its key columns", table.name)))?;
+    let classes: Vec<TypeClass> = table
+        .columns
+        .iter()
+        .map(|c| classify(&c.data_type, catalog.dialect, &catalog.enums))
+        .collect();
+    let key_classes: Vec<TypeClass> = idx.iter().map(|&i| classes[i].clone()).collect();
+    let all: Vec<usize> = (0..table.columns.len()).collect();
+    let mut out = HashMap::new();
+    live.stream_rows(table, &all, |cells| {
+        let key_cells: Vec<Cell> = idx.iter().map(|&i| cells[i].clone()).collect();
+        if let Some(key) = canonical_key(&key_cells, &key_classes) {
+            if wanted.contains(&key) {
+                let values = cells
+                    .iter()
+                    .zip(&classes)
+                    .map(|(c, class)| match canonicalize(c, class) {
+                        Ok(v) => v.map(|v| v.into_owned()),
+                        Err(_) => Some(crate::diff::digest::raw_text(c).into_owned()),
+                    })
+                    .collect();
+                out.insert(key, values);
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+fn column_indices(table: &Table, columns: &[String]) -> Option<Vec<usize>> {
+    columns.iter().map(|c| table.column_index(c)).collect()
+}
+
+/// Canonical key of a row; None when any part is NULL.
+fn canonical_key(cells: &[Cell], classes: &[TypeClass]) -> Option<Vec<String>> {
+    cells
+        .iter()
+        .zip(classes)
+        .map(|(c, class)| match canonicalize(c, class) {
+            Ok(v) => v.map(|v| v.into_owned()),
+            Err(_) => Some(crate::diff::digest::raw_text(c).into_owned()),
+        })
+        .collect()
+}
