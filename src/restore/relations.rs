@@ -81,7 +81,7 @@ impl Relation {
     }
 
     /// Identity for deduplication: the same column pairs in any order.
-    fn key(&self) -> (TableName, TableName, Vec<(String, String)>) {
+    fn key(&self) -> RelationKey {
         let mut pairs: Vec<(String, String)> = self
             .child_columns
             .iter()
@@ -98,7 +98,7 @@ impl Relation {
 /// 1. live foreign keys ([`RelationOrigin::Live`]);
 /// 2. foreign keys in `backup_schema` missing live ([`RelationOrigin::Backup`]);
 /// 3. if `infer`, columns named like references ([`RelationOrigin::Inferred`]),
-///    see [`collect_relations`]'s rules below.
+///    by the rules below.
 ///
 /// `backup_columns` lists the columns seen in each backup table's data (the
 /// backup's names; resolved with [`Catalog::resolve`]).
@@ -107,8 +107,9 @@ impl Relation {
 /// already the single child column of a declared relation:
 /// `project_id`, `projectId`, `project_uuid`, `ProjectID` point at a table
 /// named `project`/`projects` (`-ies`, `-es` plurals too; case, `_` and `-`
-/// ignored), optionally carrying the child table's prefix (`bazaar-vid_project`
-/// . `userId` → `bazaar-vid_user`). Tables in the child's schema are preferred.
+/// ignored), optionally carrying the child table's prefix (in
+/// `bazaar-vid_project`, `userId` → `bazaar-vid_user`). Tables in the
+/// child's schema are preferred.
 /// The parent needs a single-column primary key (live, else schema.sql),
 /// which becomes the parent column. Skipped: several candidate tables, a
 /// column that is its table's own key. Only the table name is matched, so
@@ -215,11 +216,14 @@ pub fn relations_of<'a>(
     (as_child, as_parent)
 }
 
+/// (child, parent, sorted (child column, parent column) pairs).
+type RelationKey = (TableName, TableName, Vec<(String, String)>);
+
 /// Relations so far, first one wins.
 #[derive(Default)]
 struct Found {
     relations: Vec<Relation>,
-    keys: BTreeSet<(TableName, TableName, Vec<(String, String)>)>,
+    keys: BTreeSet<RelationKey>,
 }
 
 impl Found {
