@@ -25,6 +25,13 @@ impl TableRows {
         self.columns.iter().position(|c| c == name)
     }
 
+    /// Canonical values of the named columns in `row`; None when a column is
+    /// missing from the backup or a value is NULL.
+    pub fn key_values(&self, row: usize, names: &[String]) -> Option<Vec<String>> {
+        let cols: Option<Vec<usize>> = names.iter().map(|n| self.column(n)).collect();
+        self.key_of(row, &cols?)
+    }
+
     /// Canonical values of `cols` in `row`; None when any is NULL or absent
     /// (a NULL reference references nothing). Values that are not valid in
     /// the column's type are kept raw so they can still be named.

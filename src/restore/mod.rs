@@ -8,3 +8,4 @@ pub mod order;
 pub mod pick;
 pub mod plan;
 pub mod relations;
+pub mod selection;

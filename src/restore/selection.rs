@@ -1,0 +1,252 @@
+//! From `--pick` specs to a classified closure: load the backup, collect
+//! relations, resolve the picks, walk the closure, check it against live.
+//! The one async function here does the reads; the decisions are the pure
+//! functions of `closure` and `plan`.
+
+use super::closure::{closure, match_rows, Closure, ClosureOptions, LiveKeys, ResolvedPick, RowRef, TableRows};
+use super::load::{load_backup_tables, read_live_keys, read_live_rows};
+use super::pick::PickSpec;
+use super::plan::{classify_rows, Classified, LiveRows, OnConflict, TableContext};
+use super::relations::{collect_relations, Relation};
+use crate::backup::Backup;
+use crate::catalog::{Catalog, TableName};
+use crate::error::{Error, Result};
+use crate::live::LiveDb;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SelectOptions {
+    /// Leave out rows that reference the picked ones (`--no-dependents`).
+    pub no_dependents: bool,
+    /// Do not guess relations from column names (`--no-inferred`).
+    pub no_inferred: bool,
+    pub on_conflict: OnConflict,
+    /// Drop rows that fail pre-flight, and the rows that depend on them.
+    pub skip_invalid: bool,
+}
+
+/// Everything a plan is made from.
+pub struct Selection {
+    pub universe: Vec<TableRows>,
+    pub relations: Vec<Relation>,
+    pub keys: Vec<Vec<String>>,
+    pub picks: Vec<PickSpec>,
+    pub closure: Closure,
+    pub classified: Classified,
+    /// Rows left out by `--skip-invalid` (failing, or depending on a failing row).
+    pub skipped_invalid: Vec<RowRef>,
+}
+
+/// Read what is needed and decide every row.
+pub async fn select(
+    live: &LiveDb,
+    catalog: &Catalog,
+    backup: &Backup,
+    picks: &[PickSpec],
+    opts: SelectOptions,
+) -> Result<Selection> {
+    let universe = load_backup_tables(backup, catalog)?;
+    let backup_columns: Vec<(TableName, Vec<String>)> =
+        universe.iter().map(|t| (t.table.clone(), t.columns.clone())).collect();
+    let relations = collect_relations(catalog, backup.schema.as_ref(), &backup_columns, !opts.no_inferred);
+    let keys: Vec<Vec<String>> = universe.iter().map(|t| key_of(t, catalog, backup)).collect();
+
+    // Live keys: every relation's parent, and every picked table's key.
+    let mut wanted: Vec<(TableName, Vec<String>)> = relations
+        .iter()
+        .map(|r| (r.parent.clone(), r.parent_columns.clone()))
+        .collect();
+    let pick_tables: Vec<usize> = picks
+        .iter()
+        .map(|p| find_table(&universe, &p.table_name()).ok_or_else(|| no_such_table(p)))
+        .collect::<Result<_>>()?;
+    for &t in &pick_tables {
+        if !keys[t].is_empty() {
+            wanted.push((universe[t].table.clone(), keys[t].clone()));
+        }
+    }
+    let live_keys = read_live_keys(live, catalog, &wanted).await?;
+
+    let resolved = resolve_picks(&universe, &keys, picks, &pick_tables, &live_keys)?;
+    let walk = ClosureOptions {
+        dependents: !opts.no_dependents,
+    };
+    let mut closure = closure(&universe, &relations, &resolved, &live_keys, walk);
+
+    // Live rows of the closure's tables, by key.
+    let mut live_rows: Vec<LiveRows> = vec![LiveRows::new(); universe.len()];
+    for (&t, rows) in &closure.rows {
+        let Some(table) = catalog.table(&universe[t].table) else { continue };
+        if keys[t].is_empty() {
+            continue;
+        }
+        let wanted: HashSet<Vec<String>> = rows
+            .iter()
+            .filter_map(|&r| universe[t].key_values(r, &keys[t]))
+            .collect();
+        live_rows[t] = read_live_rows(live, catalog, table, &keys[t], &wanted).await?;
+    }
+    let ctx = contexts(&universe, &keys, catalog, &live_rows);
+    let mut classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
+    let mut skipped_invalid = Vec::new();
+    if opts.skip_invalid && !classified.failures.is_empty() {
+        let failing: HashSet<RowRef> = classified.failures.iter().map(|f| f.row).collect();
+        let removed = with_dependents(&universe, &relations, &closure, failing);
+        for (&t, rows) in closure.rows.iter_mut() {
+            rows.retain(|&r| !removed.contains(&(t, r)));
+        }
+        closure.rows.retain(|_, rows| !rows.is_empty());
+        skipped_invalid = removed.into_iter().collect();
+        skipped_invalid.sort_unstable();
+        classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
+    }
+    Ok(Selection {
+        universe,
+        relations,
+        keys,
+        picks: picks.to_vec(),
+        closure,
+        classified,
+        skipped_invalid,
+    })
+}
+
+fn contexts<'a>(
+    universe: &[TableRows],
+    keys: &[Vec<String>],
+    catalog: &'a Catalog,
+    live_rows: &'a [LiveRows],
+) -> Vec<TableContext<'a>> {
+    universe
+        .iter()
+        .enumerate()
+        .map(|(t, data)| TableContext {
+            live: catalog.table(&data.table),
+            key: keys[t].clone(),
+            live_rows: &live_rows[t],
+        })
+        .collect()
+}
+
+/// The key rows are matched on: the live primary key, else the backup schema's.
+fn key_of(t: &TableRows, catalog: &Catalog, backup: &Backup) -> Vec<String> {
+    if let Some(pk) = catalog.table(&t.table).and_then(|l| l.primary_key.as_ref()) {
+        return pk.columns.clone();
+    }
+    backup
+        .schema
+        .as_ref()
+        .and_then(|s| s.resolve(&t.table))
+        .and_then(|b| b.primary_key.as_ref())
+        .map(|pk| pk.columns.clone())
+        .unwrap_or_default()
+}
+
+fn find_table(universe: &[TableRows], name: &TableName) -> Option<usize> {
+    if let Some(i) = universe.iter().position(|t| &t.table == name) {
+        return Some(i);
+    }
+    let by_name: Vec<usize> = (0..universe.len())
+        .filter(|&i| {
+            let t = &universe[i].table;
+            t.name == name.name && (name.schema.is_none() || t.schema == name.schema)
+        })
+        .collect();
+    match by_name.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn no_such_table(p: &PickSpec) -> Error {
+    Error::Usage(format!(
+        "--pick {}: the backup has no table {}",
+        crate::report::visible(&p.to_string()),
+        crate::report::visible(p.table())
+    ))
+}
+
+fn resolve_picks(
+    universe: &[TableRows],
+    keys: &[Vec<String>],
+    picks: &[PickSpec],
+    tables: &[usize],
+    live: &LiveKeys,
+) -> Result<Vec<ResolvedPick>> {
+    let mut out = Vec::with_capacity(picks.len());
+    for (p, &t) in picks.iter().zip(tables) {
+        let data = &universe[t];
+        let rows: Vec<usize> = match p {
+            PickSpec::Table { .. } => {
+                if keys[t].is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--pick {p}: table {} has no primary key, so lifeboat cannot tell which rows are missing live; pick rows by value (TABLE:COL=VALUE)",
+                        data.table
+                    )));
+                }
+                (0..data.rows.len())
+                    .filter(|&r| {
+                        data.key_values(r, &keys[t])
+                            .is_some_and(|k| live.contains(&data.table, &keys[t], &k) != Some(true))
+                    })
+                    .collect()
+            }
+            PickSpec::Match { conditions, .. } => match_rows(data, conditions)
+                .map_err(|e| Error::Usage(format!("--pick {p}: {e}")))?,
+        };
+        if rows.is_empty() {
+            let why = match p {
+                PickSpec::Table { .. } => "every row of that table is already live",
+                PickSpec::Match { .. } => "no backup row has those values",
+            };
+            return Err(Error::Usage(format!("--pick {}: {why}", crate::report::visible(&p.to_string()))));
+        }
+        out.push(ResolvedPick { table: t, rows });
+    }
+    Ok(out)
+}
+
+/// `start` plus every closure row that references one of them, transitively.
+fn with_dependents(
+    universe: &[TableRows],
+    relations: &[Relation],
+    closure: &Closure,
+    start: HashSet<RowRef>,
+) -> BTreeSet<RowRef> {
+    let mut removed: BTreeSet<RowRef> = start.into_iter().collect();
+    // Parent row → closure rows referencing it, through the relations in use.
+    let mut children: HashMap<RowRef, Vec<RowRef>> = HashMap::new();
+    for rel in relations {
+        let (Some(c), Some(p)) = (
+            universe.iter().position(|t| t.table == rel.child),
+            universe.iter().position(|t| t.table == rel.parent),
+        ) else {
+            continue;
+        };
+        let (Some(crows), Some(prows)) = (closure.rows.get(&c), closure.rows.get(&p)) else {
+            continue;
+        };
+        let mut by_key: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+        for &r in prows {
+            if let Some(k) = universe[p].key_values(r, &rel.parent_columns) {
+                by_key.entry(k).or_default().push(r);
+            }
+        }
+        for &r in crows {
+            if let Some(k) = universe[c].key_values(r, &rel.child_columns) {
+                for &pr in by_key.get(&k).into_iter().flatten() {
+                    children.entry((p, pr)).or_default().push((c, r));
+                }
+            }
+        }
+    }
+    let mut stack: Vec<RowRef> = removed.iter().copied().collect();
+    while let Some(at) = stack.pop() {
+        for &child in children.get(&at).into_iter().flatten() {
+            if removed.insert(child) {
+                stack.push(child);
+            }
+        }
+    }
+    removed
+}
