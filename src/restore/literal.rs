@@ -1,1 +1,0 @@
-//! SQL literals and statements per dialect.
