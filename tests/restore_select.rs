@@ -10,9 +10,13 @@ use std::collections::BTreeMap;
 
 async fn demo() -> (tempfile::TempDir, LiveDb, Backup) {
     let dir = tempfile::tempdir().unwrap();
-    let built = lifeboat::demo::build(&dir.path().join("demo")).await.unwrap();
+    let built = lifeboat::demo::build(&dir.path().join("demo"))
+        .await
+        .unwrap();
     let url = DbUrl::parse(built.live_db.to_str().unwrap()).unwrap();
-    let live = LiveDb::connect(&url, &LiveOptions::default()).await.unwrap();
+    let live = LiveDb::connect(&url, &LiveOptions::default())
+        .await
+        .unwrap();
     let backup = Backup::open(&built.backup_dir).unwrap();
     (dir, live, backup)
 }
@@ -33,22 +37,45 @@ async fn the_two_lost_projects_bring_everything_that_hangs_off_them() {
         parse_pick("projects:name=ToeTheLine").unwrap(),
         parse_pick("projects:name=\"Federated Login Portal\"").unwrap(),
     ];
-    let sel = select(&live, &catalog, &backup, &picks, SelectOptions::default()).await.unwrap();
-    let expected: BTreeMap<String, usize> =
-        [("auth_configs", 3), ("projects", 2), ("test_sessions", 3), ("violations", 94)]
-            .into_iter()
-            .map(|(t, n)| (t.to_string(), n))
-            .collect();
+    let sel = select(&live, &catalog, &backup, &picks, SelectOptions::default())
+        .await
+        .unwrap();
+    let expected: BTreeMap<String, usize> = [
+        ("auth_configs", 3),
+        ("projects", 2),
+        ("test_sessions", 3),
+        ("violations", 94),
+    ]
+    .into_iter()
+    .map(|(t, n)| (t.to_string(), n))
+    .collect();
     assert_eq!(counts(&sel), expected);
     assert!(sel.closure.blockers.is_empty());
     // auth_configs was dropped live: its rows are named as not restorable (yet).
-    assert!(sel.classified.errors.iter().any(|e| e.contains("auth_configs") && e.contains("does not exist live")));
+    assert!(sel
+        .classified
+        .errors
+        .iter()
+        .any(|e| e.contains("auth_configs") && e.contains("does not exist live")));
     // Every row of the live tables is an insert; the owners are live already.
-    let inserts = sel.classified.rows.iter().filter(|r| r.action == RowAction::Insert).count();
+    let inserts = sel
+        .classified
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::Insert)
+        .count();
     assert_eq!(inserts, 2 + 3 + 94);
     // The dropped project columns are named, with how many values they lose.
-    assert!(sel.classified.warnings.iter().any(|w| w.contains("projects: column budget no longer exists live")));
-    assert!(sel.classified.failures.is_empty(), "{:?}", sel.classified.failures);
+    assert!(sel
+        .classified
+        .warnings
+        .iter()
+        .any(|w| w.contains("projects: column budget no longer exists live")));
+    assert!(
+        sel.classified.failures.is_empty(),
+        "{:?}",
+        sel.classified.failures
+    );
 }
 
 #[tokio::test]
@@ -60,10 +87,16 @@ async fn without_dependents_a_session_brings_only_what_it_needs() {
         no_dependents: true,
         ..SelectOptions::default()
     };
-    let sel = select(&live, &catalog, &backup, &picks, opts).await.unwrap();
+    let sel = select(&live, &catalog, &backup, &picks, opts)
+        .await
+        .unwrap();
     let c = counts(&sel);
     assert_eq!(c.get("test_sessions"), Some(&1));
-    assert_eq!(c.get("projects"), Some(&1), "its project is missing live, so it is required");
+    assert_eq!(
+        c.get("projects"),
+        Some(&1),
+        "its project is missing live, so it is required"
+    );
     assert_eq!(c.get("violations"), None);
 }
 
@@ -72,10 +105,19 @@ async fn a_pick_that_matches_nothing_is_an_error() {
     let (_dir, live, backup) = demo().await;
     let catalog = live.catalog().await.unwrap();
     let picks = vec![parse_pick("projects:name=Nonexistent").unwrap()];
-    let err = select(&live, &catalog, &backup, &picks, SelectOptions::default()).await.err().unwrap();
-    assert!(err.to_string().contains("no backup row has those values"), "{err}");
+    let err = select(&live, &catalog, &backup, &picks, SelectOptions::default())
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("no backup row has those values"),
+        "{err}"
+    );
     let picks = vec![parse_pick("nope").unwrap()];
-    let err = select(&live, &catalog, &backup, &picks, SelectOptions::default()).await.err().unwrap();
+    let err = select(&live, &catalog, &backup, &picks, SelectOptions::default())
+        .await
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("no table nope"), "{err}");
 }
 
@@ -84,16 +126,23 @@ async fn the_non_uuid_user_fails_pre_flight_and_skip_invalid_drops_it() {
     let (_dir, live, backup) = demo().await;
     let catalog = live.catalog().await.unwrap();
     let picks = vec![parse_pick("users").unwrap()];
-    let sel = select(&live, &catalog, &backup, &picks, SelectOptions::default()).await.unwrap();
+    let sel = select(&live, &catalog, &backup, &picks, SelectOptions::default())
+        .await
+        .unwrap();
     let f = &sel.classified.failures;
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!((f[0].table.as_str(), f[0].column.as_str()), ("users", "id"));
-    assert!(f[0].value.contains("user_xi3vlkE9W67ubphOtaNRidKXxBR"), "{f:?}");
+    assert!(
+        f[0].value.contains("user_xi3vlkE9W67ubphOtaNRidKXxBR"),
+        "{f:?}"
+    );
     let opts = SelectOptions {
         skip_invalid: true,
         ..SelectOptions::default()
     };
-    let sel = select(&live, &catalog, &backup, &picks, opts).await.unwrap();
+    let sel = select(&live, &catalog, &backup, &picks, opts)
+        .await
+        .unwrap();
     assert!(sel.classified.failures.is_empty());
     assert_eq!(sel.skipped_invalid.len(), 1);
 }

@@ -3,7 +3,9 @@
 //! The one async function here does the reads; the decisions are the pure
 //! functions of `closure` and `plan`.
 
-use super::closure::{closure, match_rows, Closure, ClosureOptions, LiveKeys, ResolvedPick, RowRef, TableRows};
+use super::closure::{
+    closure, match_rows, Closure, ClosureOptions, LiveKeys, ResolvedPick, RowRef, TableRows,
+};
 use super::load::{load_backup_tables, read_live_keys, read_live_rows};
 use super::pick::PickSpec;
 use super::plan::{classify_rows, Classified, LiveRows, OnConflict, TableContext};
@@ -46,10 +48,20 @@ pub async fn select(
     opts: SelectOptions,
 ) -> Result<Selection> {
     let universe = load_backup_tables(backup, catalog)?;
-    let backup_columns: Vec<(TableName, Vec<String>)> =
-        universe.iter().map(|t| (t.table.clone(), t.columns.clone())).collect();
-    let relations = collect_relations(catalog, backup.schema.as_ref(), &backup_columns, !opts.no_inferred);
-    let keys: Vec<Vec<String>> = universe.iter().map(|t| key_of(t, catalog, backup)).collect();
+    let backup_columns: Vec<(TableName, Vec<String>)> = universe
+        .iter()
+        .map(|t| (t.table.clone(), t.columns.clone()))
+        .collect();
+    let relations = collect_relations(
+        catalog,
+        backup.schema.as_ref(),
+        &backup_columns,
+        !opts.no_inferred,
+    );
+    let keys: Vec<Vec<String>> = universe
+        .iter()
+        .map(|t| key_of(t, catalog, backup))
+        .collect();
 
     // Live keys: every relation's parent, and every picked table's key.
     let mut wanted: Vec<(TableName, Vec<String>)> = relations
@@ -76,7 +88,9 @@ pub async fn select(
     // Live rows of the closure's tables, by key.
     let mut live_rows: Vec<LiveRows> = vec![LiveRows::new(); universe.len()];
     for (&t, rows) in &closure.rows {
-        let Some(table) = catalog.table(&universe[t].table) else { continue };
+        let Some(table) = catalog.table(&universe[t].table) else {
+            continue;
+        };
         if keys[t].is_empty() {
             continue;
         }
@@ -199,7 +213,10 @@ fn resolve_picks(
                 PickSpec::Table { .. } => "every row of that table is already live",
                 PickSpec::Match { .. } => "no backup row has those values",
             };
-            return Err(Error::Usage(format!("--pick {}: {why}", crate::report::visible(&p.to_string()))));
+            return Err(Error::Usage(format!(
+                "--pick {}: {why}",
+                crate::report::visible(&p.to_string())
+            )));
         }
         out.push(ResolvedPick { table: t, rows });
     }
