@@ -2,8 +2,7 @@
 //! 64-bit hash per live column of the value's canonical text. A 1,000,000-row
 //! table costs tens of megabytes this way, not the rows themselves.
 
-use crate::value::{canonicalize, Cell, TypeClass};
-use std::borrow::Cow;
+use crate::value::{canonicalize, raw_text, Cell, TypeClass};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, xxh3_64_with_seed};
@@ -418,18 +417,5 @@ fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
-    }
-}
-
-/// A cell's text as delivered, for hashing and naming values that are not
-/// valid in the live type.
-pub fn raw_text(cell: &Cell) -> Cow<'_, str> {
-    match cell {
-        Cell::Null => Cow::Borrowed(""),
-        Cell::Text(s) | Cell::Number(s) | Cell::Json(s) => Cow::Borrowed(s),
-        Cell::Int(i) => Cow::Owned(i.to_string()),
-        Cell::Float(f) => Cow::Owned(f.to_string()),
-        Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Cell::Bytes(b) => String::from_utf8_lossy(b),
     }
 }

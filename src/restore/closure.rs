@@ -5,7 +5,7 @@
 
 use super::relations::Relation;
 use crate::catalog::TableName;
-use crate::value::{canonicalize, Cell, TypeClass};
+use crate::value::{canonical_or_raw, canonicalize, Cell, TypeClass};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// One backup table, loaded: rows as cells aligned to `columns`.
@@ -39,11 +39,7 @@ impl TableRows {
         cols.iter()
             .map(|&c| {
                 let cell = self.rows[row].get(c)?.as_ref()?;
-                match canonicalize(cell, &self.classes[c]) {
-                    Ok(Some(v)) => Some(v.into_owned()),
-                    Ok(None) => None,
-                    Err(_) => Some(crate::diff::digest::raw_text(cell).into_owned()),
-                }
+                canonical_or_raw(cell, &self.classes[c])
             })
             .collect()
     }

@@ -7,7 +7,7 @@ use crate::backup::Backup;
 use crate::catalog::{Catalog, Dialect, Table, TableName};
 use crate::error::{Error, Result};
 use crate::live::LiveDb;
-use crate::value::{canonicalize, classify, Cell, TypeClass};
+use crate::value::{canonical_or_raw, classify, Cell, TypeClass};
 use std::collections::{HashMap, HashSet};
 
 /// Every table of the backup, loaded, named as the live side names it where
@@ -120,10 +120,7 @@ pub async fn read_live_rows(
                 let values = cells
                     .iter()
                     .zip(&classes)
-                    .map(|(c, class)| match canonicalize(c, class) {
-                        Ok(v) => v.map(|v| v.into_owned()),
-                        Err(_) => Some(crate::diff::digest::raw_text(c).into_owned()),
-                    })
+                    .map(|(c, class)| canonical_or_raw(c, class))
                     .collect();
                 out.insert(key, values);
             }
@@ -143,9 +140,6 @@ fn canonical_key(cells: &[Cell], classes: &[TypeClass]) -> Option<Vec<String>> {
     cells
         .iter()
         .zip(classes)
-        .map(|(c, class)| match canonicalize(c, class) {
-            Ok(v) => v.map(|v| v.into_owned()),
-            Err(_) => Some(crate::diff::digest::raw_text(c).into_owned()),
-        })
+        .map(|(c, class)| canonical_or_raw(c, class))
         .collect()
 }

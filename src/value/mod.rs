@@ -171,3 +171,26 @@ pub(crate) fn kind(cell: &Cell) -> &'static str {
         Cell::Bytes(_) => "bytes",
     }
 }
+
+/// A cell's text as delivered, for hashing and naming values that are not
+/// valid in the live type.
+pub fn raw_text(cell: &Cell) -> Cow<'_, str> {
+    match cell {
+        Cell::Null => Cow::Borrowed(""),
+        Cell::Text(s) | Cell::Number(s) | Cell::Json(s) => Cow::Borrowed(s),
+        Cell::Int(i) => Cow::Owned(i.to_string()),
+        Cell::Float(f) => Cow::Owned(f.to_string()),
+        Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Cell::Bytes(b) => String::from_utf8_lossy(b),
+    }
+}
+
+/// The canonical text of `cell` in `class` (None for NULL), or its raw text
+/// when it is not a valid value there: a key made of it can still be
+/// matched against the same raw value and named in messages.
+pub fn canonical_or_raw(cell: &Cell, class: &TypeClass) -> Option<String> {
+    match canonicalize(cell, class) {
+        Ok(v) => v.map(Cow::into_owned),
+        Err(_) => Some(raw_text(cell).into_owned()),
+    }
+}
