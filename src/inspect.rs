@@ -4,6 +4,7 @@
 use crate::backup::{Backup, FileFormat};
 use crate::error::Result;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InspectColumn {
@@ -37,6 +38,7 @@ pub struct InspectReport {
 pub fn inspect(backup: &Backup) -> Result<InspectReport> {
     let mut tables = Vec::new();
     let mut warnings = backup.warnings.clone();
+    let mut counted = BTreeMap::new();
     for src in &backup.tables {
         let mut reader = backup.rows(src)?;
         let mut rows = 0u64;
@@ -64,18 +66,7 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
                 });
             }
         }
-        if let Some(expected) = backup.manifest.as_ref().and_then(|m| {
-            m.row_counts
-                .get(&src.name.to_string())
-                .or_else(|| m.row_counts.get(&src.name.name))
-        }) {
-            if *expected != rows {
-                warnings.push(format!(
-                    "manifest.json says {} has {expected} rows, the backup file has {rows}",
-                    src.name
-                ));
-            }
-        }
+        counted.insert(src.name.clone(), rows);
         let format = match src.format {
             FileFormat::Json => "json",
             FileFormat::Jsonl => "jsonl",
@@ -96,6 +87,7 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
                 .map(|pk| pk.columns.clone()),
         });
     }
+    warnings.extend(backup.manifest_mismatches(&counted));
     Ok(InspectReport {
         path: backup.path.display().to_string(),
         format: serde_json::to_value(backup.format)
