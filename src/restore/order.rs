@@ -162,21 +162,6 @@ pub enum OrderError {
     InvalidInput(String),
 }
 
-/// `users.organization_id → organizations.id`; composite keys in parentheses.
-pub fn describe_relation(relation: &Relation) -> String {
-    fn side(table: &TableName, columns: &[String]) -> String {
-        match columns {
-            [one] => format!("{table}.{one}"),
-            many => format!("{table}({})", many.join(", ")),
-        }
-    }
-    format!(
-        "{} → {}",
-        side(&relation.child, &relation.child_columns),
-        side(&relation.parent, &relation.parent_columns)
-    )
-}
-
 fn unbreakable_message(descriptions: &[String]) -> String {
     let hint = "deselect one of these rows, or make one of these foreign keys DEFERRABLE";
     match descriptions {
@@ -294,7 +279,7 @@ fn checked_links(input: &OrderInput<'_>, rows: &RowSpace) -> Result<Vec<NodeLink
         if *child_table != relation.child || *parent_table != relation.parent {
             return bad(format!(
                 "link {child_table} → {parent_table} does not match relation {}",
-                describe_relation(relation)
+                relation.arrow()
             ));
         }
         if link.child != link.parent {
@@ -316,7 +301,7 @@ fn checked_links(input: &OrderInput<'_>, rows: &RowSpace) -> Result<Vec<NodeLink
                 rows.id(link.child),
                 rows.id(other),
                 rows.id(link.parent),
-                describe_relation(&input.relations[link.relation])
+                input.relations[link.relation].arrow()
             ));
         }
     }

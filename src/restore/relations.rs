@@ -75,6 +75,23 @@ impl Relation {
         )
     }
 
+    /// The relation in prose, without its origin: `users.organization_id →
+    /// organizations.id`, composite keys as `t(a, b)`.
+    pub fn arrow(&self) -> String {
+        fn side(table: &TableName, columns: &[String]) -> String {
+            match columns {
+                [one] => format!("{table}.{one}"),
+                many => format!("{table}({})", many.join(", ")),
+            }
+        }
+        let text = format!(
+            "{} → {}",
+            side(&self.child, &self.child_columns),
+            side(&self.parent, &self.parent_columns)
+        );
+        visible(&text).into_owned()
+    }
+
     /// An employee's manager: rows of one table referencing each other.
     pub fn is_self_reference(&self) -> bool {
         self.child == self.parent

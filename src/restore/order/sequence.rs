@@ -10,9 +10,7 @@
 
 use super::breaks::{self, Breaks};
 use super::graph::{loops, Digraph, Edge};
-use super::{
-    describe_relation, NodeLink, NullLink, OrderError, OrderInput, OrderPlan, RowId, RowSpace, Step,
-};
+use super::{NodeLink, NullLink, OrderError, OrderInput, OrderPlan, RowId, RowSpace, Step};
 use std::collections::{BTreeSet, HashMap};
 
 /// How a link constrains the walk.
@@ -274,7 +272,7 @@ fn unbreakable(
         tables,
         descriptions: relations
             .iter()
-            .map(|&r| describe_relation(&input.relations[r]))
+            .map(|&r| input.relations[r].arrow())
             .collect(),
         relations,
         rows: loop_rows,

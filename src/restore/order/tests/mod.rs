@@ -99,7 +99,7 @@ impl Fixture {
     /// The plan by names, independent of how tables and relations were listed.
     fn show(&self, plan: &OrderPlan) -> Vec<String> {
         let table = |t: usize| self.tables[t].name.to_string();
-        let rel = |r: usize| describe_relation(&self.relations[r]);
+        let rel = |r: usize| self.relations[r].arrow();
         let column = |r: usize| self.relations[r].child_columns.join(",");
         plan.steps
             .iter()
