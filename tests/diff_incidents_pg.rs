@@ -4,33 +4,9 @@
 
 mod common;
 
-use common::{write_backup, TestPg};
-use lifeboat::backup::Backup;
-use lifeboat::diff::{diff, DiffOptions, DiffReport, TableDiff, TableStatus};
-use lifeboat::live::{DbUrl, LiveDb, LiveOptions};
+use common::{run_diff, table, write_backup, TestPg};
+use lifeboat::diff::TableStatus;
 use serde_json::json;
-
-async fn run_diff(pg: &TestPg, backup_dir: &std::path::Path, rows: bool) -> DiffReport {
-    let url = DbUrl::parse(&pg.url()).unwrap();
-    let live = LiveDb::connect(&url, &LiveOptions::default())
-        .await
-        .unwrap();
-    let backup = Backup::open(backup_dir).unwrap();
-    let opts = DiffOptions {
-        collect_rows: rows,
-        ..DiffOptions::default()
-    };
-    diff(&live, &backup, &opts).await.unwrap()
-}
-
-fn table<'a>(r: &'a DiffReport, name: &str) -> &'a TableDiff {
-    r.tables.iter().find(|t| t.name == name).unwrap_or_else(|| {
-        panic!(
-            "no table {name} in {:?}",
-            r.tables.iter().map(|t| &t.name).collect::<Vec<_>>()
-        )
-    })
-}
 
 const INCIDENT1_SCHEMA: &str = r#"
 CREATE TABLE users (id uuid PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, created_at timestamptz NOT NULL);
@@ -139,7 +115,7 @@ async fn incident1_missing_table_and_rows_down_an_fk_chain() {
     ))
     .await;
 
-    let report = run_diff(&pg, dir.path(), true).await;
+    let report = run_diff(&pg.url(), dir.path(), true).await;
 
     let auth = table(&report, "auth_configs");
     assert_eq!(auth.status, TableStatus::TableMissing);
@@ -231,7 +207,7 @@ ALTER TABLE ONLY "vector-sync-status" ADD CONSTRAINT "vector-sync-status_project
     pg.exec("INSERT INTO projects SELECT i, 'P' || i FROM generate_series(1, 4) i")
         .await;
 
-    let report = run_diff(&pg, dir.path(), false).await;
+    let report = run_diff(&pg.url(), dir.path(), false).await;
     let vss = table(&report, "vector-sync-status");
     assert_eq!(vss.status, TableStatus::TableMissing);
     assert_eq!(vss.backup_rows, Some(3));
@@ -283,7 +259,7 @@ CREATE TABLE "bazaar-vid_project" (id uuid PRIMARY KEY, "userId" varchar(255) NO
     pg.exec(r#"CREATE TABLE "bazaar-vid_project" (id uuid PRIMARY KEY, "userId" uuid NOT NULL REFERENCES "bazaar-vid_user"(id), title text)"#).await;
     pg.exec(r#"INSERT INTO "bazaar-vid_user" VALUES ('0b7c8d6e-1f2a-4b3c-9d4e-5f6a7b8c9d0e', 'c@example.com')"#).await;
 
-    let report = run_diff(&pg, dir.path(), false).await;
+    let report = run_diff(&pg.url(), dir.path(), false).await;
     let users = table(&report, "public.bazaar-vid_user");
     assert_eq!((users.missing, users.identical), (2, 1));
     let mismatch = &users.schema.type_mismatches[0];
@@ -364,7 +340,7 @@ ALTER TABLE ONLY memberships ADD CONSTRAINT memberships_org_fk FOREIGN KEY (orga
     ))
     .await;
 
-    let report = run_diff(&pg, dir.path(), false).await;
+    let report = run_diff(&pg.url(), dir.path(), false).await;
     for t in &report.tables {
         assert_eq!((t.missing, t.changed, t.extra), (0, 0, 0), "{t:?}");
         assert_eq!(t.status, TableStatus::SchemaDrift, "{t:?}");
@@ -423,7 +399,7 @@ async fn keyless_table_compares_whole_rows() {
         .await;
     pg.exec("INSERT INTO audit_log VALUES ('a','login'), ('c','login')")
         .await;
-    let report = run_diff(&pg, dir.path(), true).await;
+    let report = run_diff(&pg.url(), dir.path(), true).await;
     let t = table(&report, "public.audit_log");
     assert_eq!(t.key.as_ref().unwrap().source, "whole_row");
     assert_eq!((t.missing, t.extra, t.identical), (2, 1, 1));

@@ -3,31 +3,9 @@
 
 mod common;
 
-use common::{temp_sqlite, write_backup};
-use lifeboat::backup::Backup;
-use lifeboat::diff::{diff, DiffOptions, DiffReport, TableDiff, TableStatus};
-use lifeboat::live::{DbUrl, LiveDb, LiveOptions};
+use common::{run_diff, table, temp_sqlite, write_backup};
+use lifeboat::diff::TableStatus;
 use serde_json::json;
-
-async fn run(db: &std::path::Path, backup: &std::path::Path) -> DiffReport {
-    let url = DbUrl::parse(db.to_str().unwrap()).unwrap();
-    let live = LiveDb::connect(&url, &LiveOptions::default())
-        .await
-        .unwrap();
-    let backup = Backup::open(backup).unwrap();
-    let opts = DiffOptions {
-        collect_rows: true,
-        ..DiffOptions::default()
-    };
-    diff(&live, &backup, &opts).await.unwrap()
-}
-
-fn table<'a>(r: &'a DiffReport, name: &str) -> &'a TableDiff {
-    r.tables
-        .iter()
-        .find(|t| t.name == name)
-        .unwrap_or_else(|| panic!("no {name}"))
-}
 
 /// Incident 2: a hyphenated table dropped and nine columns of several types
 /// gone from a table whose rows survived (values stored SQLite-style:
@@ -60,7 +38,7 @@ CREATE TABLE projects (id integer PRIMARY KEY, name text NOT NULL, "updatedAt" t
            INSERT INTO projects VALUES (1, 'P1', '2025-07-01 12:00:00+02:00', 1), (2, 'P2', '2025-07-01T10:00:00Z', 0),
                                        (3, 'P3 renamed', '2025-07-01 10:00:00', 1);"#,
     );
-    let report = run(&db, dir.path()).await;
+    let report = run_diff(db.to_str().unwrap(), dir.path(), true).await;
     let vss = table(&report, "vector-sync-status");
     assert_eq!(
         (vss.status, vss.backup_rows, vss.live_rows),
@@ -119,7 +97,7 @@ ALTER TABLE organizations ADD CONSTRAINT organizations_owner_fk FOREIGN KEY (own
          INSERT INTO users VALUES ('{}', '{org}');",
         usr.to_uppercase()
     ));
-    let report = run(&db, dir.path()).await;
+    let report = run_diff(db.to_str().unwrap(), dir.path(), true).await;
     let orgs = table(&report, "organizations");
     assert_eq!(orgs.status, TableStatus::SchemaDrift);
     assert_eq!(orgs.schema.missing_constraints.len(), 1);

@@ -14,8 +14,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tempfile::TempDir;
 
 mod backup_dir;
+mod diffing;
 #[allow(unused_imports)]
 pub use backup_dir::{write_backup, write_file};
+#[allow(unused_imports)]
+pub use diffing::{run_diff, table};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
