@@ -120,20 +120,17 @@ async fn build_live_db(path: &Path) -> Result<()> {
     conn.close().await.map_err(db_err)
 }
 
-fn default_dir() -> Result<PathBuf> {
+fn default_dir() -> PathBuf {
     let base = crate::logging::data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("demo");
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    Ok(base.join(format!("demo-{stamp}-{}", std::process::id())))
+    base.join(format!("demo-{stamp}-{}", std::process::id()))
 }
 
 /// Build the demo and print what lifeboat finds in it.
 pub async fn run(dir: Option<PathBuf>) -> Result<i32> {
-    let dir = match dir {
-        Some(d) => d,
-        None => default_dir()?,
-    };
+    let dir = dir.unwrap_or_else(default_dir);
     let demo = build(&dir).await?;
     let url = DbUrl::parse(&demo.live_db.display().to_string())?;
     let live = LiveDb::connect(&url, &LiveOptions::default()).await?;
