@@ -129,25 +129,39 @@ pub fn delete_statements(
     dialect: Dialect,
     max_rows: usize,
 ) -> Result<Vec<String>, Error> {
+    let head = format!("DELETE FROM {}", table.quoted());
+    keyed_statements(&head, "", table, key_columns, keys, dialect, max_rows)
+}
+
+/// `<head> WHERE <rows whose key_columns hold keys><tail>;`, batched as
+/// [`delete_statements`] describes; `head` is e.g. `SELECT .. FROM t`.
+pub fn keyed_statements(
+    head: &str,
+    tail: &str,
+    table: &TableName,
+    key_columns: &[&str],
+    keys: &[Vec<String>],
+    dialect: Dialect,
+    max_rows: usize,
+) -> Result<Vec<String>, Error> {
     let want = key_columns.len();
     if want == 0 && !keys.is_empty() {
         return Err(Error::Other(format!(
-            "DELETE for {table}: no key columns; refusing to delete unkeyed rows"
+            "statement on {table}: no key columns; refusing to touch unkeyed rows"
         )));
     }
     if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| k.len() != want) {
-        return Err(width_error(table, "DELETE", i, k.len(), want));
+        return Err(width_error(table, "keyed statement", i, k.len(), want));
     }
     let (with_null, plain): (Vec<&Vec<String>>, Vec<&Vec<String>>) =
         keys.iter().partition(|k| k.iter().any(|v| is_null(v)));
-    let quoted = table.quoted();
     let per = match (dialect, want) {
         (Dialect::Sqlite, 2..) => max_rows.clamp(1, SQLITE_OR_CHAIN_ROWS),
         _ => max_rows.max(1),
     };
     let mut out = Vec::new();
     for chunk in plain.chunks(per) {
-        let mut sql = format!("DELETE FROM {quoted} WHERE ");
+        let mut sql = format!("{head} WHERE ");
         if want == 1 {
             sql.push_str(&quote_ident(key_columns[0]));
             sql.push_str(" IN (");
@@ -179,15 +193,25 @@ pub fn delete_statements(
                 sql.push(')');
             }
         }
+        sql.push_str(tail);
         sql.push(';');
         out.push(sql);
     }
-    out.extend(
-        with_null
-            .into_iter()
-            .filter_map(|k| render_delete(table, &pairs(key_columns, k))),
-    );
+    for k in with_null {
+        let mut sql = format!("{head} WHERE ");
+        push_key_match(&mut sql, &pairs(key_columns, k));
+        sql.push_str(tail);
+        sql.push(';');
+        out.push(sql);
+    }
     Ok(out)
+}
+
+/// `"k" = lit AND "k2" IS NULL` for a WHERE clause.
+pub fn key_match(key: &[(&str, String)]) -> String {
+    let mut sql = String::new();
+    push_key_match(&mut sql, key);
+    sql
 }
 
 fn pairs<'a>(columns: &[&'a str], values: &[String]) -> Vec<(&'a str, String)> {
