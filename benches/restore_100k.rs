@@ -4,12 +4,17 @@
 //! floor: PostgreSQL's own `COPY ... FROM STDIN` of the same rows into the same
 //! DDL in a second database, in one committed transaction.
 //!
+//! Each round, interleaved, every step on freshly truncated tables: the COPY
+//! floor (in process, connection not timed); `lifeboat restore --pick projects
+//! --yes` (the whole process; the live tables must then hold every row);
+//! `restore --dry-run` (nothing may change); `lifeboat plan --out FILE`; and
+//! that script run by `psql -f` (the cost of the SQL itself).
+//!
 //! Run: `cargo bench --bench restore_100k` (PostgreSQL at $LIFEBOAT_TEST_PG,
 //! default postgres://postgres@127.0.0.1:5432/postgres). Projects:
 //! $BENCH_PROJECTS (default 1000; 9 sessions each, 5-15 violations a session).
 //! Rounds: $BENCH_RUNS (default 3). `BENCH_KEEP=1` keeps both databases and
-//! the backup for profiling. Prints per-round timings, ratios and checks that
-//! every row came back.
+//! the backup for profiling.
 
 use futures_util::StreamExt;
 use sqlx::postgres::{PgConnection, PgPoolOptions};
@@ -360,7 +365,7 @@ fn min(v: &[f64]) -> f64 {
 #[derive(Default)]
 struct Round {
     floor: f64,
-    plan: Option<f64>,
+    plan: f64,
     psql_plan: Option<f64>,
     dry_run: f64,
     restore: f64,
@@ -439,12 +444,52 @@ fn main() {
                 .as_secs_f64(),
             ..Round::default()
         };
-        eprintln!("  round {round}: COPY floor {:.3} s", r.floor);
         assert_eq!(
             rt.block_on(counts(&prep.floor)),
             expected,
             "floor COPY row counts"
         );
+        rt.block_on(truncate(&prep.live));
+
+        // --yes: the measurement, on freshly truncated tables.
+        let restore = run(&mut lifeboat(&["restore", "--yes"]));
+        assert_eq!(
+            restore.out.status.code(),
+            Some(0),
+            "lifeboat restore --yes: {}",
+            describe(&restore.out)
+        );
+        assert_eq!(
+            rt.block_on(counts(&prep.live)),
+            expected,
+            "row counts after lifeboat restore"
+        );
+        let stdout = String::from_utf8_lossy(&restore.out.stdout);
+        assert!(
+            stdout.lines().any(|l| l.starts_with("undo script: ")),
+            "no undo script line: {}",
+            describe(&restore.out)
+        );
+        r.restore = restore.wall.as_secs_f64();
+        r.restore_cpu = restore.cpu;
+
+        rt.block_on(truncate(&prep.live));
+
+        // --dry-run: the whole transaction, rolled back.
+        let dry = run(&mut lifeboat(&["restore", "--dry-run"]));
+        assert_eq!(
+            dry.out.status.code(),
+            Some(0),
+            "lifeboat restore --dry-run: {}",
+            describe(&dry.out)
+        );
+        assert_eq!(
+            rt.block_on(counts(&prep.live)),
+            [0, 0, 0],
+            "--dry-run changed the live tables"
+        );
+        r.dry_run = dry.wall.as_secs_f64();
+
         rt.block_on(truncate(&prep.live));
 
         // plan --out FILE: the script only, nothing executed.
@@ -455,7 +500,7 @@ fn main() {
             "lifeboat plan: {}",
             describe(&plan.out)
         );
-        r.plan = Some(plan.wall.as_secs_f64());
+        r.plan = plan.wall.as_secs_f64();
         let plan_bytes = std::fs::metadata(&plan_file).map(|m| m.len()).unwrap_or(0);
         assert!(plan_bytes > 0, "lifeboat plan wrote no script");
 
@@ -482,47 +527,10 @@ fn main() {
             rt.block_on(truncate(&prep.live));
         }
 
-        // --dry-run: the whole transaction, rolled back.
-        let dry = run(&mut lifeboat(&["restore", "--dry-run"]));
-        assert_eq!(
-            dry.out.status.code(),
-            Some(0),
-            "lifeboat restore --dry-run: {}",
-            describe(&dry.out)
-        );
-        assert_eq!(
-            rt.block_on(counts(&prep.live)),
-            [0, 0, 0],
-            "--dry-run changed the live tables"
-        );
-        r.dry_run = dry.wall.as_secs_f64();
-
-        // --yes: the measurement.
-        let restore = run(&mut lifeboat(&["restore", "--yes"]));
-        assert_eq!(
-            restore.out.status.code(),
-            Some(0),
-            "lifeboat restore --yes: {}",
-            describe(&restore.out)
-        );
-        assert_eq!(
-            rt.block_on(counts(&prep.live)),
-            expected,
-            "row counts after lifeboat restore"
-        );
-        let stdout = String::from_utf8_lossy(&restore.out.stdout);
-        assert!(
-            stdout.lines().any(|l| l.starts_with("undo script: ")),
-            "no undo script line: {}",
-            describe(&restore.out)
-        );
-        r.restore = restore.wall.as_secs_f64();
-        r.restore_cpu = restore.cpu;
-
         println!(
             "  round {round}: COPY floor {:.3} s | plan {:.3} s | psql -f plan {} | restore --dry-run {:.3} s | restore --yes {:.3} s (CPU {:.3} s) | ratio {:.2}x",
             r.floor,
-            r.plan.unwrap_or(f64::NAN),
+            r.plan,
             r.psql_plan
                 .map_or_else(|| "n/a".to_string(), |t| format!("{t:.3} s")),
             r.dry_run,
@@ -545,13 +553,12 @@ fn main() {
     let optional = |f: fn(&Round) -> Option<f64>| -> Option<Vec<f64>> {
         rounds.iter().map(f).collect::<Option<Vec<f64>>>()
     };
-    if let Some(v) = optional(|r| r.plan) {
-        println!(
-            "  lifeboat plan --out FILE (whole process)             min {:>7.3} s  median {:>7.3} s",
-            min(&v),
-            median(v.clone())
-        );
-    }
+    let plans = col(|r| r.plan);
+    println!(
+        "  lifeboat plan --out FILE (whole process)             min {:>7.3} s  median {:>7.3} s",
+        min(&plans),
+        median(plans.clone())
+    );
     if let Some(v) = optional(|r| r.psql_plan) {
         println!(
             "  psql -f <plan script>                                min {:>7.3} s  median {:>7.3} s",
