@@ -255,10 +255,14 @@ pub fn render_text(s: &PlanSummary) -> String {
         &mut out,
         "Pre-flight failures (the plan will not run; fix or deselect, or use --skip-invalid)",
         s.preflight_failures.iter().map(|f| {
+            let key = if f.key.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", visible(&key_text(&f.key)))
+            };
             format!(
-                "{} ({}) column {} = {}: {}",
+                "{}{key} column {} = {}: {}",
                 visible(&f.table),
-                visible(&key_text(&f.key)),
                 visible(&f.column),
                 visible(&f.value),
                 f.reason
