@@ -198,3 +198,32 @@ async fn a_conflict_update_is_refused_when_the_live_row_changed_since_the_plan()
         .unwrap();
     assert_eq!(status, "running");
 }
+
+#[tokio::test]
+async fn a_failure_half_way_changes_nothing_and_names_the_backup_row() {
+    let db = TestPg::new().await;
+    db.exec(SCHEMA).await;
+    // Live now refuses what backup row 2 of sessions.json holds.
+    db.exec("ALTER TABLE sessions ADD CONSTRAINT no_done CHECK (status <> 'done') NOT VALID")
+        .await;
+    let dir = backup();
+    let (url, prepared) = plan(&db, dir.path(), &["projects:name=Lost"], OnConflict::Skip).await;
+    let before = dump(&db).await;
+    let result = run(&url, &prepared, Mode::Commit).await;
+    assert_eq!(result.outcome, Outcome::RolledBack);
+    let failure = result.failure.expect("a failure is reported");
+    assert!(
+        failure
+            .head
+            .starts_with("INSERT INTO \"public\".\"sessions\""),
+        "{failure:?}"
+    );
+    assert!(failure.error.contains("no_done"), "{failure:?}");
+    assert_eq!(
+        failure.rows.len(),
+        1,
+        "the one failing row is found: {failure:?}"
+    );
+    assert!(failure.rows[0].ends_with("sessions.json:2"), "{failure:?}");
+    assert_eq!(dump(&db).await, before, "nothing may change");
+}
