@@ -47,6 +47,9 @@ pub fn insert_statements(
         .collect())
 }
 
+/// An INSERT statement and the byte range of each row's tuple in it.
+pub type SpannedInsert = (String, Vec<Range<usize>>);
+
 /// [`insert_statements`], each with the byte range of every row's `(...)`
 /// tuple in it, so one row can be re-run alone (the head up to the first
 /// tuple, that tuple, `;`) to find which row of a batch fails.
@@ -54,7 +57,7 @@ pub fn insert_statements_spanned(
     batch: &InsertBatch<'_>,
     dialect: Dialect,
     max_rows: usize,
-) -> Result<Vec<(String, Vec<Range<usize>>)>, Error> {
+) -> Result<Vec<SpannedInsert>, Error> {
     let want = batch.columns.len();
     if let Some((i, row)) = batch.rows.iter().enumerate().find(|(_, r)| r.len() != want) {
         return Err(width_error(batch.table, "INSERT", i, row.len(), want));
