@@ -227,3 +227,43 @@ async fn a_failure_half_way_changes_nothing_and_names_the_backup_row() {
     assert!(failure.rows[0].ends_with("sessions.json:2"), "{failure:?}");
     assert_eq!(dump(&db).await, before, "nothing may change");
 }
+
+#[tokio::test]
+async fn triggers_are_listed_in_the_plan_and_their_writes_shown_by_the_rehearsal() {
+    let db = TestPg::new().await;
+    db.exec(SCHEMA).await;
+    db.exec(
+        "CREATE TABLE audit (id serial PRIMARY KEY, what text);
+         CREATE FUNCTION log_session() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN INSERT INTO audit (what) VALUES ('session ' || NEW.id); RETURN NEW; END $$;
+         CREATE TRIGGER sessions_audit AFTER INSERT ON sessions
+           FOR EACH ROW EXECUTE FUNCTION log_session();",
+    )
+    .await;
+    let dir = backup();
+    let (url, prepared) = plan(&db, dir.path(), &["projects:name=Lost"], OnConflict::Skip).await;
+    assert!(
+        prepared
+            .summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("trigger sessions_audit on public.sessions will fire")),
+        "{:?}",
+        prepared.summary.warnings
+    );
+    let result = run(&url, &prepared, Mode::Rehearse).await;
+    assert_eq!(result.outcome, Outcome::Rehearsed, "{result:?}");
+    assert!(
+        result
+            .notes
+            .iter()
+            .any(|n| n.contains("public.audit") && n.contains("2 inserted")),
+        "{:?}",
+        result.notes
+    );
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(audited, 0, "a rehearsal leaves no trace");
+}
