@@ -29,8 +29,11 @@ mod restore;
     about = "Find and bring back database records lost in a bad migration or rebuild.",
     long_about = "lifeboat compares a live database (PostgreSQL or SQLite) with a backup and says exactly \
 what was lost: dropped tables and columns, missing, changed and new rows, and backup values that no \
-longer fit the live column types. It only reads: every query runs in a read-only transaction with a \
-timeout.\n\nDatabase URL: --db, else $LIFEBOAT_DATABASE_URL, else $DATABASE_URL. Passwords are never printed.",
+longer fit the live column types. Then it brings back the records you pick, with everything they \
+need and everything that hangs off them: `plan` previews the exact SQL, `restore` rehearses it \
+(--dry-run) or runs it in one transaction, verifies it, and writes an undo script and a journal \
+entry.\n\ninspect, diff and plan only read, in read-only transactions with timeouts; restore writes \
+only in the one transaction you confirmed.\n\nDatabase URL: --db, else $LIFEBOAT_DATABASE_URL, else $DATABASE_URL. Passwords are never printed.",
     after_help = "Examples:\n  lifeboat demo\n  lifeboat inspect --backup backups/migration-2025-07-11T19-46-34-951Z\n  \
 lifeboat diff --db postgres://app@127.0.0.1/app --backup backups/nightly/ --table projects --rows\n  \
 lifeboat plan --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' > restore.sql\n  \

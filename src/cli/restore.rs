@@ -12,7 +12,7 @@ use crate::restore::pick::{parse_pick, PickSpec};
 use crate::restore::plan::OnConflict;
 use crate::restore::script::ScriptOptions;
 use crate::restore::selection::SelectOptions;
-use crate::restore::summary::render_text;
+use crate::restore::summary::{explain, render_explanations, render_text, Explanation};
 use crate::restore::verify::{verify, Verification};
 use crate::restore::{prepare, Prepared};
 use clap::Args;
@@ -72,6 +72,9 @@ pub struct PlanArgs {
     /// Print the summary as JSON on stdout (the script then goes only to --out).
     #[arg(long)]
     pub json: bool,
+    /// Also say why each row is included: the chain of relations from a pick.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -144,10 +147,25 @@ pub async fn run_plan(args: &PlanArgs) -> Result<i32> {
     if let (Some(path), Some(text), true) = (&args.out, &script, summary.executable) {
         std::fs::write(path, text).map_err(|e| Error::io(path, &e))?;
     }
+    let explained = args.explain.then(|| explain(&session.prepared.selection));
     if args.json {
-        println!("{}", to_json(summary)?);
+        #[derive(Serialize)]
+        struct WithWhy<'a> {
+            #[serde(flatten)]
+            summary: &'a crate::restore::summary::PlanSummary,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            explain: Option<&'a Vec<Explanation>>,
+        }
+        let out = WithWhy {
+            summary,
+            explain: explained.as_ref(),
+        };
+        println!("{}", to_json(&out)?);
     } else {
         eprint!("{}", render_text(summary));
+        if let Some(rows) = &explained {
+            eprint!("{}", render_explanations(rows));
+        }
         match (&args.out, &script) {
             (Some(path), Some(_)) if summary.executable => {
                 eprintln!("Script written to {}.", path.display());

@@ -98,9 +98,56 @@ pub async fn execute(
     if result.is_err() || run.outcome != Outcome::Committed {
         writer.rollback().await;
     }
+    if let Some(f) = run.failure.as_mut() {
+        if f.rows_total > 1 {
+            pinpoint(&mut writer, sel, scripts, f).await;
+        }
+    }
     writer.close().await;
     result?;
     Ok(run)
+}
+
+/// A multi-row INSERT failed: find the row. Replays the script up to that
+/// statement in a new transaction, then runs its rows one by one, each
+/// under a savepoint, and rolls everything back. Best effort: if the replay
+/// itself fails differently, the batch-level report stands.
+async fn pinpoint(writer: &mut Writer, sel: &Selection, scripts: &RestoreScripts, f: &mut Failure) {
+    let statements = &scripts.script.statements;
+    let Some(failed) = statements.get(f.statement.wrapping_sub(1)) else {
+        return;
+    };
+    if failed.kind != StatementKind::Insert || failed.tuples.len() < 2 {
+        return;
+    }
+    for st in &statements[..f.statement - 1] {
+        // Sequences come after every insert; never worth moving here.
+        if st.kind != StatementKind::Setval && writer.execute(&st.sql).await.is_err() {
+            writer.rollback().await;
+            return;
+        }
+    }
+    for (n, row) in failed.rows.iter().enumerate() {
+        let Some(single) = failed.single_row(n) else {
+            break;
+        };
+        if writer.execute("SAVEPOINT lifeboat_row;").await.is_err() {
+            break;
+        }
+        if let Err(e) = writer.execute(&single).await {
+            let (t, r) = *row;
+            f.rows = vec![visible(&sel.universe[t].origin(r)).into_owned()];
+            f.rows_total = 1;
+            f.error = format!(
+                "{e} (row {} of {} in this INSERT)",
+                n + 1,
+                failed.rows.len()
+            );
+            break;
+        }
+        let _ = writer.execute("RELEASE SAVEPOINT lifeboat_row;").await;
+    }
+    writer.rollback().await;
 }
 
 async fn run_statements(

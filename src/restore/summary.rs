@@ -195,6 +195,85 @@ pub fn summarize(
     }
 }
 
+/// Why one row is in the plan: the chain of relations from a pick.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub table: String,
+    pub key: String,
+    /// Where the row is in the backup.
+    pub from: String,
+    /// First step first: the pick, then each relation followed.
+    pub chain: Vec<String>,
+}
+
+/// Why every row of the closure is in it, in plan order (table, row).
+pub fn explain(sel: &Selection) -> Vec<Explanation> {
+    let name = |(t, r): (usize, usize)| {
+        let key = sel.universe[t]
+            .key_values(r, &sel.keys[t])
+            .map(|k| {
+                sel.keys[t]
+                    .iter()
+                    .zip(k)
+                    .map(|(c, v)| format!("{c}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_else(|| sel.universe[t].origin(r));
+        (sel.universe[t].table.to_string(), key)
+    };
+    let mut out = Vec::new();
+    for (&t, rows) in &sel.closure.rows {
+        for &r in rows {
+            let chain = sel
+                .closure
+                .chain((t, r))
+                .into_iter()
+                .map(|(at, reason)| {
+                    let (table, key) = name(at);
+                    let row = format!("{}({})", visible(&table), visible(&key));
+                    match reason {
+                        Reason::Picked(n) => format!(
+                            "{row} picked by --pick {}",
+                            sel.picks
+                                .get(n)
+                                .map_or_else(String::new, |p| visible(&p.to_string()).into_owned())
+                        ),
+                        Reason::Dependent { relation, .. } => format!(
+                            "{row} references it through {}",
+                            sel.relations[relation].arrow()
+                        ),
+                        Reason::RequiredParent { relation, .. } => format!(
+                            "{row} is needed by it through {} (missing live)",
+                            sel.relations[relation].arrow()
+                        ),
+                    }
+                })
+                .collect();
+            let (table, key) = name((t, r));
+            out.push(Explanation {
+                table: visible(&table).into_owned(),
+                key: visible(&key).into_owned(),
+                from: visible(&sel.universe[t].origin(r)).into_owned(),
+                chain,
+            });
+        }
+    }
+    out
+}
+
+/// Explanations as text, one block per row.
+pub fn render_explanations(rows: &[Explanation]) -> String {
+    let mut out = String::from("\nWhy each row is included:\n");
+    for e in rows {
+        let _ = writeln!(out, "  {}({}) from {}", e.table, e.key, e.from);
+        for step in &e.chain {
+            let _ = writeln!(out, "    {step}");
+        }
+    }
+    out
+}
+
 /// Items listed per section before "... and N more".
 const SHOWN: usize = 20;
 
@@ -255,10 +334,14 @@ pub fn render_text(s: &PlanSummary) -> String {
         &mut out,
         "Pre-flight failures (the plan will not run; fix or deselect, or use --skip-invalid)",
         s.preflight_failures.iter().map(|f| {
+            let key = if f.key.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", visible(&key_text(&f.key)))
+            };
             format!(
-                "{} ({}) column {} = {}: {}",
+                "{}{key} column {} = {}: {}",
                 visible(&f.table),
-                visible(&key_text(&f.key)),
                 visible(&f.column),
                 visible(&f.value),
                 f.reason

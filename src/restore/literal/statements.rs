@@ -6,6 +6,7 @@
 
 use crate::catalog::{quote_ident, Dialect, TableName};
 use crate::error::Error;
+use std::ops::Range;
 
 /// Rows per multi-row INSERT (and per batched DELETE) unless told otherwise.
 pub const DEFAULT_BATCH_ROWS: usize = 500;
@@ -40,6 +41,23 @@ pub fn insert_statements(
     dialect: Dialect,
     max_rows: usize,
 ) -> Result<Vec<String>, Error> {
+    Ok(insert_statements_spanned(batch, dialect, max_rows)?
+        .into_iter()
+        .map(|(sql, _)| sql)
+        .collect())
+}
+
+/// An INSERT statement and the byte range of each row's tuple in it.
+pub type SpannedInsert = (String, Vec<Range<usize>>);
+
+/// [`insert_statements`], each with the byte range of every row's `(...)`
+/// tuple in it, so one row can be re-run alone (the head up to the first
+/// tuple, that tuple, `;`) to find which row of a batch fails.
+pub fn insert_statements_spanned(
+    batch: &InsertBatch<'_>,
+    dialect: Dialect,
+    max_rows: usize,
+) -> Result<Vec<SpannedInsert>, Error> {
     let want = batch.columns.len();
     if let Some((i, row)) = batch.rows.iter().enumerate().find(|(_, r)| r.len() != want) {
         return Err(width_error(batch.table, "INSERT", i, row.len(), want));
@@ -47,7 +65,7 @@ pub fn insert_statements(
     let table = batch.table.quoted();
     if want == 0 {
         let one = format!("INSERT INTO {table} DEFAULT VALUES;");
-        return Ok(vec![one; batch.rows.len()]);
+        return Ok(vec![(one, Vec::new()); batch.rows.len()]);
     }
     let mut head = format!("INSERT INTO {table} (");
     push_idents(&mut head, &batch.columns);
@@ -61,12 +79,15 @@ pub fn insert_statements(
         .chunks(max_rows.max(1))
         .map(|chunk| {
             let mut sql = head.clone();
+            let mut spans = Vec::with_capacity(chunk.len());
             for (i, row) in chunk.iter().enumerate() {
                 sql.push_str(if i == 0 { "\n  " } else { ",\n  " });
+                let start = sql.len();
                 push_tuple(&mut sql, row);
+                spans.push(start..sql.len());
             }
             sql.push(';');
-            sql
+            (sql, spans)
         })
         .collect())
 }

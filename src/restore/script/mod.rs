@@ -85,6 +85,8 @@ pub struct Statement {
     pub kind: StatementKind,
     /// The backup rows it writes (or reverts), for error messages.
     pub rows: Vec<RowRef>,
+    /// INSERT: byte range of each row's tuple in `sql`, same order as `rows`.
+    pub tuples: Vec<std::ops::Range<usize>>,
 }
 
 impl Statement {
@@ -93,7 +95,19 @@ impl Statement {
             sql: sql.into(),
             kind,
             rows: Vec::new(),
+            tuples: Vec::new(),
         }
+    }
+
+    /// An INSERT of just its `n`-th row (for finding the row a batch fails on).
+    pub fn single_row(&self, n: usize) -> Option<String> {
+        let first = self.tuples.first()?;
+        let tuple = self.tuples.get(n)?;
+        Some(format!(
+            "{}{};",
+            self.sql.get(..first.start)?,
+            self.sql.get(tuple.clone())?
+        ))
     }
 
     /// The statement's first line, for messages.

@@ -4,7 +4,7 @@ use super::{Statement, StatementKind, TableInfo};
 use crate::catalog::{Dialect, Identity};
 use crate::error::{Error, Result};
 use crate::restore::closure::RowRef;
-use crate::restore::literal::{insert_statements, render_update, InsertBatch};
+use crate::restore::literal::{insert_statements_spanned, render_update, InsertBatch};
 use crate::restore::selection::Selection;
 use crate::value::{display_value, Cell};
 use std::collections::HashMap;
@@ -146,12 +146,13 @@ impl Renderer<'_> {
             } else {
                 self.batch_rows.max(1)
             };
-            let sqls = insert_statements(&batch, self.dialect, per)?;
-            for (sql, chunk) in sqls.into_iter().zip(group.chunks(per)) {
+            let sqls = insert_statements_spanned(&batch, self.dialect, per)?;
+            for ((sql, tuples), chunk) in sqls.into_iter().zip(group.chunks(per)) {
                 out.push(Statement {
                     sql,
                     kind: StatementKind::Insert,
                     rows: chunk.iter().map(|&r| (t, r)).collect(),
+                    tuples,
                 });
             }
             start = end;
@@ -213,6 +214,7 @@ impl Renderer<'_> {
             sql,
             kind,
             rows: vec![row],
+            tuples: Vec::new(),
         })
     }
 }

@@ -42,6 +42,7 @@ pub(super) fn build(
                     sql,
                     kind: StatementKind::Update,
                     rows: vec![(t, r)],
+                    tuples: Vec::new(),
                 });
             }
         }
@@ -59,6 +60,7 @@ pub(super) fn build(
                 sql,
                 kind: StatementKind::Update,
                 rows: vec![(*t, *r)],
+                tuples: Vec::new(),
             });
         }
     }
@@ -99,6 +101,7 @@ pub(super) fn build(
                 sql,
                 kind: StatementKind::Delete,
                 rows,
+                tuples: Vec::new(),
             });
         }
         inserted += run.len();
@@ -108,6 +111,7 @@ pub(super) fn build(
         sql: "COMMIT;".into(),
         kind: StatementKind::Commit,
         rows: Vec::new(),
+        tuples: Vec::new(),
     });
     Ok(Script {
         dialect: render.dialect,
