@@ -636,7 +636,8 @@ async fn on_conflict_update_sets_only_differing_columns_and_undo_reverts() {
         ])
         .await;
     run.expect_code(0);
-    let rows: Vec<(i32, String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    type ProjectRow = (i32, String, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<ProjectRow> = sqlx::query_as(
         "SELECT id, name, budget::text, notes, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') \
          FROM projects ORDER BY id",
     )
