@@ -503,9 +503,13 @@ async fn plan_script_run_by_psql_equals_restore() {
         .await;
     plan.expect_code(0);
     let text = std::fs::read_to_string(&script).expect("plan --out wrote the script");
+    let last_statement = text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with("--"));
     assert!(
-        text.contains("BEGIN") && text.trim_end().ends_with("COMMIT;"),
-        "{text}"
+        text.contains("BEGIN") && last_statement == Some("COMMIT;"),
+        "the script is one transaction:\n{text}"
     );
     assert!(
         !plan.stdout.contains("INSERT INTO"),
