@@ -80,6 +80,27 @@ impl DbUrl {
         Some(PathBuf::from(rest))
     }
 
+    /// The name an operator types to confirm a restore: the PostgreSQL
+    /// database (the user's name when the URL names none, as libpq does), or
+    /// the SQLite file's name.
+    pub fn database_name(&self) -> String {
+        if let Some(path) = self.sqlite_path() {
+            return path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+        }
+        let Ok(url) = ::url::Url::parse(&self.raw) else {
+            return String::new();
+        };
+        let db = percent_decode(url.path().trim_start_matches('/'));
+        if db.is_empty() {
+            percent_decode(url.username())
+        } else {
+            db
+        }
+    }
+
     /// Driver or server text made safe to show: URL passwords redacted, and the
     /// literal password (raw and percent-decoded) removed wherever it appears.
     pub fn scrub(&self, text: &str) -> String {

@@ -7,8 +7,10 @@ mod db_url;
 mod postgres;
 mod sqlite;
 mod sqlite_ddl;
+mod writer;
 
 pub use db_url::DbUrl;
+pub use writer::Writer;
 
 use crate::catalog::{quote_ident, Catalog, Dialect, Table, TableName};
 use crate::error::{Error, Result};
@@ -79,6 +81,19 @@ impl LiveDb {
         }
     }
 
+    /// Triggers that fire on writes: (table, trigger name, definition).
+    pub async fn triggers(&self) -> Result<Vec<(TableName, String, String)>> {
+        match &self.backend {
+            Backend::Postgres(pg) => pg.triggers().await,
+            Backend::Sqlite(lite) => lite.triggers().await,
+        }
+    }
+
+    /// The URL this database was opened with.
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
     /// A cheap, possibly stale row-count estimate for sizing buffers
     /// (PostgreSQL's planner statistics; SQLite keeps none).
     pub async fn estimate_rows(&self, table: &TableName) -> Result<Option<u64>> {
@@ -129,10 +144,21 @@ fn select_list(table: &Table, columns: &[usize]) -> Result<String> {
 /// their message and SQLSTATE (sqlx's own text adds the server's C source line).
 fn db_error(url: &DbUrl, context: &str, e: &sqlx::Error) -> Error {
     let detail = match e {
-        sqlx::Error::Database(db) => match db.code() {
-            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
-            None => db.message().to_owned(),
-        },
+        sqlx::Error::Database(db) => {
+            let mut text = match db.code() {
+                Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+                None => db.message().to_owned(),
+            };
+            // PostgreSQL's DETAIL names the key: `Key (id)=(42) already exists.`
+            if let Some(detail) = db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .and_then(|pg| pg.detail())
+            {
+                text.push_str("; ");
+                text.push_str(detail);
+            }
+            text
+        }
         other => other.to_string(),
     };
     Error::Database {

@@ -184,6 +184,23 @@ impl PgLive {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    /// Enabled user triggers: (table, trigger name, `CREATE TRIGGER ...` text).
+    pub async fn triggers(&self) -> Result<Vec<(TableName, String, String)>> {
+        let mut conn = self.acquire().await?;
+        let mut tx = self.begin_read(&mut conn).await?;
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT n.nspname::text, c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid)              FROM pg_catalog.pg_trigger t              JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace              WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' ORDER BY 1, 2, 3",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| self.err("reading triggers", &e))?;
+        let _ = tx.rollback().await;
+        Ok(rows
+            .into_iter()
+            .map(|(schema, table, name, def)| (TableName::new(Some(&schema), &table), name, def))
+            .collect())
+    }
+
     /// The planner's row estimate (`pg_class.reltuples`): free to read,
     /// used only to size buffers. None when never analysed.
     pub async fn estimate_rows(&self, table: &TableName) -> Result<Option<u64>> {

@@ -268,6 +268,26 @@ impl SqliteLive {
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
+    /// Triggers: (table, trigger name, `CREATE TRIGGER ...` text).
+    pub async fn triggers(&self) -> Result<Vec<(TableName, String, String)>> {
+        let rows = self
+            .with_read("reading triggers", |tx| {
+                Box::pin(async move {
+                    sqlx::query_as::<_, (String, String, Option<String>)>(
+                        "SELECT tbl_name, name, sql FROM sqlite_master \
+                         WHERE type = 'trigger' ORDER BY tbl_name, name",
+                    )
+                    .fetch_all(&mut **tx)
+                    .await
+                })
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(table, name, sql)| (TableName::new(None, &table), name, sql.unwrap_or_default()))
+            .collect())
+    }
+
     pub async fn count_rows(&self, table: &TableName) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {}", table.quoted());
         let context = format!("counting rows of {table}");

@@ -18,9 +18,21 @@ pub struct TableRows {
     pub rows: Vec<Vec<Option<Cell>>>,
     /// Class of each column (the live column's type where the table is live).
     pub classes: Vec<TypeClass>,
+    /// The file the rows came from, and each row's line in it (1-based), so
+    /// errors can point at the backup row; empty when not from a file.
+    pub source: Option<std::path::PathBuf>,
+    pub lines: Vec<u64>,
 }
 
 impl TableRows {
+    /// Where `row` is in the backup: `path/projects.json:12`, or `row 13`.
+    pub fn origin(&self, row: usize) -> String {
+        match (&self.source, self.lines.get(row)) {
+            (Some(path), Some(line)) => format!("{}:{line}", path.display()),
+            _ => format!("{} row {}", self.table, row + 1),
+        }
+    }
+
     fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)
     }

@@ -20,8 +20,11 @@ pub fn load_backup_tables(backup: &Backup, live: &Catalog) -> Result<Vec<TableRo
         let schema_table = backup.schema.as_ref().and_then(|s| s.resolve(&src.name));
         let mut reader = backup.rows(src)?;
         let mut rows = Vec::new();
+        let mut lines = Vec::new();
         for row in reader.by_ref() {
-            rows.push(row?.cells);
+            let row = row?;
+            lines.push(row.line);
+            rows.push(row.cells);
         }
         let columns = reader.columns().to_vec();
         for r in &mut rows {
@@ -36,6 +39,8 @@ pub fn load_backup_tables(backup: &Backup, live: &Catalog) -> Result<Vec<TableRo
             columns,
             rows,
             classes,
+            source: Some(src.path.clone()),
+            lines,
         });
     }
     Ok(out)

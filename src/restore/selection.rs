@@ -37,6 +37,8 @@ pub struct Selection {
     pub classified: Classified,
     /// Rows left out by `--skip-invalid` (failing, or depending on a failing row).
     pub skipped_invalid: Vec<RowRef>,
+    /// Live rows of the closure's tables by key, as the plan saw them.
+    pub live_rows: Vec<LiveRows>,
 }
 
 /// Read what is needed and decide every row.
@@ -84,6 +86,7 @@ pub async fn select(
         dependents: !opts.no_dependents,
     };
     let mut closure = closure(&universe, &relations, &resolved, &live_keys, walk);
+    let left_out = leave_out_tables_not_live(&universe, catalog, &pick_tables, &mut closure);
 
     // Live rows of the closure's tables, by key.
     let mut live_rows: Vec<LiveRows> = vec![LiveRows::new(); universe.len()];
@@ -102,6 +105,7 @@ pub async fn select(
     }
     let ctx = contexts(&universe, &keys, catalog, &live_rows);
     let mut classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
+    classified.warnings.extend(left_out.iter().cloned());
     let mut skipped_invalid = Vec::new();
     if opts.skip_invalid && !classified.failures.is_empty() {
         let failing: HashSet<RowRef> = classified.failures.iter().map(|f| f.row).collect();
@@ -113,6 +117,7 @@ pub async fn select(
         skipped_invalid = removed.into_iter().collect();
         skipped_invalid.sort_unstable();
         classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
+        classified.warnings.extend(left_out);
     }
     Ok(Selection {
         universe,
@@ -122,7 +127,37 @@ pub async fn select(
         closure,
         classified,
         skipped_invalid,
+        live_rows,
     })
+}
+
+/// Rows the closure reached in tables that no longer exist live (a dropped
+/// table, incident 2) cannot be inserted; unless such a table was picked
+/// directly, they are left out with a warning rather than blocking the
+/// rows that can come back. Nothing live enforces a relation through a
+/// table that is not there, so the rest still inserts cleanly.
+fn leave_out_tables_not_live(
+    universe: &[TableRows],
+    catalog: &Catalog,
+    picked: &[usize],
+    closure: &mut Closure,
+) -> Vec<String> {
+    let gone: Vec<usize> = closure
+        .rows
+        .keys()
+        .copied()
+        .filter(|t| !picked.contains(t) && catalog.table(&universe[*t].table).is_none())
+        .collect();
+    gone.into_iter()
+        .filter_map(|t| {
+            let rows = closure.rows.remove(&t)?;
+            Some(format!(
+                "{}: table does not exist live; {} related row(s) of it are left out (recreate the table, then plan again to bring them back)",
+                crate::report::visible(&universe[t].table.to_string()),
+                rows.len()
+            ))
+        })
+        .collect()
 }
 
 fn contexts<'a>(

@@ -38,6 +38,8 @@ fn table(name: &str, columns: &[&str], rows: &[&[&str]]) -> TableRows {
                 }
             })
             .collect(),
+        source: None,
+        lines: Vec::new(),
     }
 }
 

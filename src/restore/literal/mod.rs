@@ -20,8 +20,8 @@ mod tests;
 
 pub use sequence::{render_setval_to_max, sequence_of_default};
 pub use statements::{
-    delete_statements, insert_statements, render_delete, render_insert, render_update, InsertBatch,
-    DEFAULT_BATCH_ROWS,
+    delete_statements, insert_statements, insert_statements_spanned, key_match, keyed_statements,
+    render_delete, render_insert, render_update, InsertBatch, DEFAULT_BATCH_ROWS,
 };
 
 use crate::catalog::{Column, Dialect};

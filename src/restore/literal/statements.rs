@@ -6,6 +6,7 @@
 
 use crate::catalog::{quote_ident, Dialect, TableName};
 use crate::error::Error;
+use std::ops::Range;
 
 /// Rows per multi-row INSERT (and per batched DELETE) unless told otherwise.
 pub const DEFAULT_BATCH_ROWS: usize = 500;
@@ -40,6 +41,23 @@ pub fn insert_statements(
     dialect: Dialect,
     max_rows: usize,
 ) -> Result<Vec<String>, Error> {
+    Ok(insert_statements_spanned(batch, dialect, max_rows)?
+        .into_iter()
+        .map(|(sql, _)| sql)
+        .collect())
+}
+
+/// An INSERT statement and the byte range of each row's tuple in it.
+pub type SpannedInsert = (String, Vec<Range<usize>>);
+
+/// [`insert_statements`], each with the byte range of every row's `(...)`
+/// tuple in it, so one row can be re-run alone (the head up to the first
+/// tuple, that tuple, `;`) to find which row of a batch fails.
+pub fn insert_statements_spanned(
+    batch: &InsertBatch<'_>,
+    dialect: Dialect,
+    max_rows: usize,
+) -> Result<Vec<SpannedInsert>, Error> {
     let want = batch.columns.len();
     if let Some((i, row)) = batch.rows.iter().enumerate().find(|(_, r)| r.len() != want) {
         return Err(width_error(batch.table, "INSERT", i, row.len(), want));
@@ -47,7 +65,7 @@ pub fn insert_statements(
     let table = batch.table.quoted();
     if want == 0 {
         let one = format!("INSERT INTO {table} DEFAULT VALUES;");
-        return Ok(vec![one; batch.rows.len()]);
+        return Ok(vec![(one, Vec::new()); batch.rows.len()]);
     }
     let mut head = format!("INSERT INTO {table} (");
     push_idents(&mut head, &batch.columns);
@@ -61,12 +79,15 @@ pub fn insert_statements(
         .chunks(max_rows.max(1))
         .map(|chunk| {
             let mut sql = head.clone();
+            let mut spans = Vec::with_capacity(chunk.len());
             for (i, row) in chunk.iter().enumerate() {
                 sql.push_str(if i == 0 { "\n  " } else { ",\n  " });
+                let start = sql.len();
                 push_tuple(&mut sql, row);
+                spans.push(start..sql.len());
             }
             sql.push(';');
-            sql
+            (sql, spans)
         })
         .collect())
 }
@@ -129,25 +150,39 @@ pub fn delete_statements(
     dialect: Dialect,
     max_rows: usize,
 ) -> Result<Vec<String>, Error> {
+    let head = format!("DELETE FROM {}", table.quoted());
+    keyed_statements(&head, "", table, key_columns, keys, dialect, max_rows)
+}
+
+/// `<head> WHERE <rows whose key_columns hold keys><tail>;`, batched as
+/// [`delete_statements`] describes; `head` is e.g. `SELECT .. FROM t`.
+pub fn keyed_statements(
+    head: &str,
+    tail: &str,
+    table: &TableName,
+    key_columns: &[&str],
+    keys: &[Vec<String>],
+    dialect: Dialect,
+    max_rows: usize,
+) -> Result<Vec<String>, Error> {
     let want = key_columns.len();
     if want == 0 && !keys.is_empty() {
         return Err(Error::Other(format!(
-            "DELETE for {table}: no key columns; refusing to delete unkeyed rows"
+            "statement on {table}: no key columns; refusing to touch unkeyed rows"
         )));
     }
     if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| k.len() != want) {
-        return Err(width_error(table, "DELETE", i, k.len(), want));
+        return Err(width_error(table, "keyed statement", i, k.len(), want));
     }
     let (with_null, plain): (Vec<&Vec<String>>, Vec<&Vec<String>>) =
         keys.iter().partition(|k| k.iter().any(|v| is_null(v)));
-    let quoted = table.quoted();
     let per = match (dialect, want) {
         (Dialect::Sqlite, 2..) => max_rows.clamp(1, SQLITE_OR_CHAIN_ROWS),
         _ => max_rows.max(1),
     };
     let mut out = Vec::new();
     for chunk in plain.chunks(per) {
-        let mut sql = format!("DELETE FROM {quoted} WHERE ");
+        let mut sql = format!("{head} WHERE ");
         if want == 1 {
             sql.push_str(&quote_ident(key_columns[0]));
             sql.push_str(" IN (");
@@ -179,15 +214,25 @@ pub fn delete_statements(
                 sql.push(')');
             }
         }
+        sql.push_str(tail);
         sql.push(';');
         out.push(sql);
     }
-    out.extend(
-        with_null
-            .into_iter()
-            .filter_map(|k| render_delete(table, &pairs(key_columns, k))),
-    );
+    for k in with_null {
+        let mut sql = format!("{head} WHERE ");
+        push_key_match(&mut sql, &pairs(key_columns, k));
+        sql.push_str(tail);
+        sql.push(';');
+        out.push(sql);
+    }
     Ok(out)
+}
+
+/// `"k" = lit AND "k2" IS NULL` for a WHERE clause.
+pub fn key_match(key: &[(&str, String)]) -> String {
+    let mut sql = String::new();
+    push_key_match(&mut sql, key);
+    sql
 }
 
 fn pairs<'a>(columns: &[&'a str], values: &[String]) -> Vec<(&'a str, String)> {

@@ -14,8 +14,13 @@ use std::time::Duration;
 pub const EXIT_SAME: i32 = 0;
 /// Exit code: differences found.
 pub const EXIT_DIFFERENT: i32 = 1;
-/// Exit code: lifeboat could not do what was asked (bad input, unreachable database).
+/// Exit code: lifeboat could not do what was asked (bad input, unreachable
+/// database, a blocked restore plan).
 pub const EXIT_ERROR: i32 = 2;
+/// Exit code: the restore transaction was rolled back; nothing changed.
+pub const EXIT_ROLLED_BACK: i32 = 3;
+
+mod restore;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,11 +29,16 @@ pub const EXIT_ERROR: i32 = 2;
     about = "Find and bring back database records lost in a bad migration or rebuild.",
     long_about = "lifeboat compares a live database (PostgreSQL or SQLite) with a backup and says exactly \
 what was lost: dropped tables and columns, missing, changed and new rows, and backup values that no \
-longer fit the live column types. It only reads: every query runs in a read-only transaction with a \
-timeout.\n\nDatabase URL: --db, else $LIFEBOAT_DATABASE_URL, else $DATABASE_URL. Passwords are never printed.",
+longer fit the live column types. Then it brings back the records you pick, with everything they \
+need and everything that hangs off them: `plan` previews the exact SQL, `restore` rehearses it \
+(--dry-run) or runs it in one transaction, verifies it, and writes an undo script and a journal \
+entry.\n\ninspect, diff and plan only read, in read-only transactions with timeouts; restore writes \
+only in the one transaction you confirmed.\n\nDatabase URL: --db, else $LIFEBOAT_DATABASE_URL, else $DATABASE_URL. Passwords are never printed.",
     after_help = "Examples:\n  lifeboat demo\n  lifeboat inspect --backup backups/migration-2025-07-11T19-46-34-951Z\n  \
-lifeboat diff --db postgres://app@127.0.0.1/app --backup backups/nightly/ --table projects --rows\n\n\
-Exit codes: 0 identical, 1 differences found, 2 error."
+lifeboat diff --db postgres://app@127.0.0.1/app --backup backups/nightly/ --table projects --rows\n  \
+lifeboat plan --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' > restore.sql\n  \
+lifeboat restore --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' --dry-run\n\n\
+Exit codes: 0 identical / done, 1 differences found, 2 error or blocked, 3 restore rolled back (nothing changed)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,6 +51,11 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Compare a live database with a backup: dropped tables and columns, missing/changed/new rows.
     Diff(DiffArgs),
+    /// Preview a restore: the exact SQL script (stdout or --out) and what it will do (stderr). Changes nothing.
+    Plan(restore::PlanArgs),
+    /// Bring picked records back in one transaction: rehearse with --dry-run, commit with --yes
+    /// (or by typing the database's name at the prompt). Writes an undo script and a journal entry.
+    Restore(restore::RestoreArgs),
     /// Build the bundled demo's damaged SQLite database and show what lifeboat finds.
     Demo(DemoArgs),
 }
@@ -105,6 +120,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Inspect(args) => run_inspect(&args),
         Command::Diff(args) => run_diff(&args).await,
+        Command::Plan(args) => restore::run_plan(&args).await,
+        Command::Restore(args) => restore::run_restore(&args).await,
         Command::Demo(args) => crate::demo::run(args.dir).await,
     }
 }

@@ -1,0 +1,339 @@
+//! Running a restore script: exactly its statements, in its one
+//! transaction. Before the first write, re-check that nothing the plan
+//! relied on has moved; on any error roll everything back and say which
+//! statement and which backup rows failed. A rehearsal runs the same
+//! transaction and rolls it back.
+
+use super::closure::RowRef;
+use super::script::{CheckKind, RestoreScripts, StatementKind};
+use super::selection::Selection;
+use crate::catalog::Dialect;
+use crate::error::Result;
+use crate::live::{DbUrl, Writer};
+use crate::report::visible;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Run everything, then ROLLBACK.
+    Rehearse,
+    /// Run everything and COMMIT.
+    Commit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Committed,
+    /// A rehearsal that ran clean and was rolled back.
+    Rehearsed,
+    /// Something failed or moved; nothing changed.
+    RolledBack,
+}
+
+/// Rows written per table by the script's own statements.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Written {
+    pub inserted: u64,
+    pub updated: u64,
+}
+
+/// The statement that failed and the backup rows it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// 1-based position in the script's statements.
+    pub statement: usize,
+    /// The statement's first line.
+    pub head: String,
+    /// Where its rows are in the backup (`projects.json:12`), at most a few.
+    pub rows: Vec<String>,
+    pub rows_total: usize,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Execution {
+    pub outcome: Outcome,
+    pub written: BTreeMap<String, Written>,
+    /// Rows someone wrote since the plan was made (the restore was refused).
+    pub moved: Vec<String>,
+    pub failure: Option<Failure>,
+    /// What else happened in the transaction: triggers' writes, inserts
+    /// that did not land as planned, statements a rehearsal leaves out.
+    pub notes: Vec<String>,
+}
+
+impl Execution {
+    fn new() -> Self {
+        Execution {
+            outcome: Outcome::RolledBack,
+            written: BTreeMap::new(),
+            moved: Vec::new(),
+            failure: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Rows shown per failing statement.
+const ROWS_SHOWN: usize = 5;
+
+/// Run `scripts.script` against `url`. `before_commit` runs after every
+/// statement succeeded and before COMMIT (the undo script and the journal
+/// are written there); if it fails, the transaction is rolled back.
+/// Returns `Err` only when the database could not be reached at all.
+pub async fn execute(
+    url: &DbUrl,
+    sel: &Selection,
+    scripts: &RestoreScripts,
+    mode: Mode,
+    busy_timeout: Duration,
+    before_commit: &mut (dyn FnMut() -> Result<()> + Send),
+) -> Result<Execution> {
+    let mut writer = Writer::open(url, busy_timeout).await?;
+    let mut run = Execution::new();
+    let result = run_statements(&mut writer, sel, scripts, mode, &mut run, before_commit).await;
+    if result.is_err() || run.outcome != Outcome::Committed {
+        writer.rollback().await;
+    }
+    if let Some(f) = run.failure.as_mut() {
+        if f.rows_total > 1 {
+            pinpoint(&mut writer, sel, scripts, f).await;
+        }
+    }
+    writer.close().await;
+    result?;
+    Ok(run)
+}
+
+/// A multi-row INSERT failed: find the row. Replays the script up to that
+/// statement in a new transaction, then runs its rows one by one, each
+/// under a savepoint, and rolls everything back. Best effort: if the replay
+/// itself fails differently, the batch-level report stands.
+async fn pinpoint(writer: &mut Writer, sel: &Selection, scripts: &RestoreScripts, f: &mut Failure) {
+    let statements = &scripts.script.statements;
+    let Some(failed) = statements.get(f.statement.wrapping_sub(1)) else {
+        return;
+    };
+    if failed.kind != StatementKind::Insert || failed.tuples.len() < 2 {
+        return;
+    }
+    for st in &statements[..f.statement - 1] {
+        // Sequences come after every insert; never worth moving here.
+        if st.kind != StatementKind::Setval && writer.execute(&st.sql).await.is_err() {
+            writer.rollback().await;
+            return;
+        }
+    }
+    for (n, row) in failed.rows.iter().enumerate() {
+        let Some(single) = failed.single_row(n) else {
+            break;
+        };
+        if writer.execute("SAVEPOINT lifeboat_row;").await.is_err() {
+            break;
+        }
+        if let Err(e) = writer.execute(&single).await {
+            let (t, r) = *row;
+            f.rows = vec![visible(&sel.universe[t].origin(r)).into_owned()];
+            f.rows_total = 1;
+            f.error = format!(
+                "{e} (row {} of {} in this INSERT)",
+                n + 1,
+                failed.rows.len()
+            );
+            break;
+        }
+        let _ = writer.execute("RELEASE SAVEPOINT lifeboat_row;").await;
+    }
+    writer.rollback().await;
+}
+
+async fn run_statements(
+    writer: &mut Writer,
+    sel: &Selection,
+    scripts: &RestoreScripts,
+    mode: Mode,
+    run: &mut Execution,
+    before_commit: &mut (dyn FnMut() -> Result<()> + Send),
+) -> Result<()> {
+    let statements = &scripts.script.statements;
+    let mut checked = false;
+    for (i, st) in statements.iter().enumerate() {
+        let before_writes = !matches!(
+            st.kind,
+            StatementKind::Setup | StatementKind::Begin | StatementKind::Settings
+        );
+        if before_writes && !checked {
+            checked = true;
+            run.moved = recheck(writer, scripts).await?;
+            if !run.moved.is_empty() {
+                return Ok(());
+            }
+        }
+        match st.kind {
+            StatementKind::Commit => break,
+            // nextval/setval are not transactional: a rehearsal must not move sequences.
+            StatementKind::Setval if mode == Mode::Rehearse => {
+                run.notes.push(
+                    "sequences are moved forward only by a real restore (a rehearsal cannot undo that)"
+                        .into(),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let affected = match writer.execute(&st.sql).await {
+            Ok(n) => n,
+            Err(e) => {
+                run.failure = Some(failure(sel, i, st.head(), &st.rows, e.to_string()));
+                return Ok(());
+            }
+        };
+        let table = st
+            .rows
+            .first()
+            .map(|&(t, _)| sel.universe[t].table.to_string());
+        match st.kind {
+            StatementKind::Insert => {
+                let table = table.unwrap_or_default();
+                if affected != st.rows.len() as u64 {
+                    run.notes.push(format!(
+                        "statement {}: INSERT into {} wrote {affected} row(s) for {} backup row(s) (a trigger or rule intervened)",
+                        i + 1,
+                        visible(&table),
+                        st.rows.len()
+                    ));
+                }
+                run.written.entry(table).or_default().inserted += affected;
+            }
+            StatementKind::Update | StatementKind::FixLink => {
+                if affected == 0 {
+                    run.failure = Some(failure(
+                        sel,
+                        i,
+                        st.head(),
+                        &st.rows,
+                        "the UPDATE matched no row (the row changed or vanished inside the transaction)".into(),
+                    ));
+                    return Ok(());
+                }
+                if st.kind == StatementKind::Update {
+                    run.written
+                        .entry(table.unwrap_or_default())
+                        .or_default()
+                        .updated += affected;
+                }
+            }
+            _ => {}
+        }
+    }
+    if scripts.script.dialect == Dialect::Postgres && !scripts.deferred.is_empty() {
+        // Deferred foreign keys are checked at COMMIT; check them now so a
+        // rehearsal sees what COMMIT would.
+        if let Err(e) = writer.execute("SET CONSTRAINTS ALL IMMEDIATE;").await {
+            run.failure = Some(Failure {
+                statement: statements.len(),
+                head: "COMMIT; (deferred foreign keys)".into(),
+                rows: Vec::new(),
+                rows_total: 0,
+                error: e.to_string(),
+            });
+            return Ok(());
+        }
+    }
+    trigger_notes(writer, run).await?;
+    if mode == Mode::Rehearse {
+        run.outcome = Outcome::Rehearsed;
+        return Ok(());
+    }
+    if let Err(e) = before_commit() {
+        run.failure = Some(Failure {
+            statement: statements.len(),
+            head: "COMMIT;".into(),
+            rows: Vec::new(),
+            rows_total: 0,
+            error: format!("not committed: {e}"),
+        });
+        return Ok(());
+    }
+    match writer.execute("COMMIT;").await {
+        Ok(_) => run.outcome = Outcome::Committed,
+        Err(e) => {
+            run.failure = Some(Failure {
+                statement: statements.len(),
+                head: "COMMIT;".into(),
+                rows: Vec::new(),
+                rows_total: 0,
+                error: e.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Run the checks; every row that moved since the plan, described.
+async fn recheck(writer: &mut Writer, scripts: &RestoreScripts) -> Result<Vec<String>> {
+    let mut moved = Vec::new();
+    for check in &scripts.checks {
+        match &check.kind {
+            CheckKind::Absent => {
+                for key in writer.text_column(&check.sql).await? {
+                    moved.push(format!(
+                        "{}: a row with key ({}) exists live now; the plan was to insert it",
+                        visible(&check.table.to_string()),
+                        visible(key.as_deref().unwrap_or("NULL"))
+                    ));
+                }
+            }
+            CheckKind::Unchanged { origin, .. } => {
+                let why = match writer.int_column(&check.sql).await?.as_slice() {
+                    [1] => continue,
+                    [] => "was deleted live since the plan",
+                    _ => "changed live since the plan",
+                };
+                moved.push(format!(
+                    "{}: the row to update (from {}) {why}",
+                    visible(&check.table.to_string()),
+                    visible(origin)
+                ));
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// PostgreSQL: tables the transaction wrote beyond the script's own rows.
+async fn trigger_notes(writer: &mut Writer, run: &mut Execution) -> Result<()> {
+    let Some(changes) = writer.changes_so_far().await? else {
+        return Ok(());
+    };
+    for c in changes {
+        let own = run.written.get(&c.table).cloned().unwrap_or_default();
+        let extra_ins = c.inserted - own.inserted as i64;
+        let extra_upd = c.updated - own.updated as i64;
+        if extra_ins != 0 || extra_upd != 0 || c.deleted != 0 {
+            run.notes.push(format!(
+                "{}: beyond the script's own rows, {extra_ins} inserted, {extra_upd} updated, {} deleted (triggers or rules)",
+                visible(&c.table),
+                c.deleted
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn failure(sel: &Selection, i: usize, head: &str, rows: &[RowRef], error: String) -> Failure {
+    Failure {
+        statement: i + 1,
+        head: visible(head).into_owned(),
+        rows: rows
+            .iter()
+            .take(ROWS_SHOWN)
+            .map(|&(t, r)| visible(&sel.universe[t].origin(r)).into_owned())
+            .collect(),
+        rows_total: rows.len(),
+        error,
+    }
+}

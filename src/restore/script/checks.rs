@@ -1,0 +1,191 @@
+//! What the executor re-checks inside the transaction before writing (the
+//! database may have moved since the plan was read) and what verification
+//! expects to read back after COMMIT.
+
+use super::rows::Renderer;
+use crate::catalog::{quote_ident, Dialect, TableName};
+use crate::error::Result;
+use crate::restore::closure::RowRef;
+use crate::restore::literal::{key_match, keyed_statements};
+use crate::value::canonicalize;
+use std::collections::BTreeMap;
+
+/// A read-only query run inside the restore transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub table: TableName,
+    pub sql: String,
+    pub kind: CheckKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckKind {
+    /// Returns the key (as text) of every row to insert that exists live
+    /// by now; any row means someone wrote since the plan.
+    Absent,
+    /// Returns one row holding 1 when the row to update still has the
+    /// values the plan replaces (0: changed since; no row: deleted since).
+    Unchanged { row: RowRef, origin: String },
+}
+
+/// Rows of one table to read back after COMMIT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expected {
+    pub table: usize,
+    pub key_columns: Vec<String>,
+    pub rows: Vec<ExpectedRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectedRow {
+    pub row: RowRef,
+    /// Canonical key values.
+    pub key: Vec<String>,
+    /// (live column index, canonical value written; None = NULL).
+    pub values: Vec<(usize, Option<String>)>,
+}
+
+pub(super) fn build(
+    render: &Renderer<'_>,
+    inserts: &BTreeMap<usize, Vec<usize>>,
+    updates: &[(RowRef, Vec<String>)],
+) -> Result<Vec<Check>> {
+    let sel = render.sel;
+    let mut out = Vec::new();
+    for (&t, rows) in inserts {
+        let table = &sel.universe[t].table;
+        let key_columns: Vec<&str> = sel.keys[t].iter().map(String::as_str).collect();
+        let keys: Vec<Vec<String>> = rows
+            .iter()
+            .map(|&r| Ok(render.key((t, r))?.into_iter().map(|(_, v)| v).collect()))
+            .collect::<Result<_>>()?;
+        let head = format!(
+            "SELECT {} FROM {}",
+            key_text(&key_columns, render.dialect),
+            table.quoted()
+        );
+        for sql in keyed_statements(
+            &head,
+            "",
+            table,
+            &key_columns,
+            &keys,
+            render.dialect,
+            render.batch_rows,
+        )? {
+            out.push(Check {
+                table: table.clone(),
+                sql,
+                kind: CheckKind::Absent,
+            });
+        }
+    }
+    for ((t, r), columns) in updates {
+        let table = &sel.universe[*t].table;
+        let key = render.key((*t, *r))?;
+        let same = match render.dialect {
+            Dialect::Postgres => " IS NOT DISTINCT FROM ",
+            Dialect::Sqlite => " IS ",
+        };
+        let mut held = Vec::with_capacity(columns.len());
+        for c in columns {
+            let before = render.live_literal((*t, *r), c)?;
+            held.push(format!("{}{same}{before}", quote_ident(c)));
+        }
+        let (one, zero, lock) = match render.dialect {
+            Dialect::Postgres => ("1::int8", "0::int8", " FOR UPDATE"),
+            Dialect::Sqlite => ("1", "0", ""),
+        };
+        let sql = format!(
+            "SELECT CASE WHEN {} THEN {one} ELSE {zero} END FROM {} WHERE {}{lock};",
+            held.join(" AND "),
+            table.quoted(),
+            key_match(&key)
+        );
+        out.push(Check {
+            table: table.clone(),
+            sql,
+            kind: CheckKind::Unchanged {
+                row: (*t, *r),
+                origin: sel.universe[*t].origin(*r),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The key columns as one text value: `concat_ws(', ', "a"::text, ...)`.
+fn key_text(columns: &[&str], dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Postgres => {
+            let parts: Vec<String> = columns
+                .iter()
+                .map(|c| format!("{}::text", quote_ident(c)))
+                .collect();
+            format!("concat_ws(', ', {})", parts.join(", "))
+        }
+        Dialect::Sqlite => columns
+            .iter()
+            .map(|c| format!("CAST({} AS TEXT)", quote_ident(c)))
+            .collect::<Vec<_>>()
+            .join(" || ', ' || "),
+    }
+}
+
+/// The values every written row should hold once committed.
+pub(super) fn expected(
+    render: &Renderer<'_>,
+    inserts: &BTreeMap<usize, Vec<usize>>,
+    updates: &[(RowRef, Vec<String>)],
+) -> Vec<Expected> {
+    let sel = render.sel;
+    let mut by_table: BTreeMap<usize, Vec<ExpectedRow>> = BTreeMap::new();
+    let value = |t: usize, r: usize, i: usize| -> Option<(usize, Option<String>)> {
+        let cell = render.cell(t, r, i)?;
+        let canon = canonicalize(cell, &render.tables[t].classes[i]).ok()?;
+        Some((i, canon.map(|c| c.into_owned())))
+    };
+    for (&t, rows) in inserts {
+        let Some(live) = render.tables[t].live else {
+            continue;
+        };
+        for &r in rows {
+            let Some(key) = render.planned_key.get(&(t, r)) else {
+                continue;
+            };
+            let values = (0..live.columns.len())
+                .filter(|&i| live.columns[i].generated.is_none())
+                .filter_map(|i| value(t, r, i))
+                .collect();
+            by_table.entry(t).or_default().push(ExpectedRow {
+                row: (t, r),
+                key: key.clone(),
+                values,
+            });
+        }
+    }
+    for ((t, r), columns) in updates {
+        let (Some(live), Some(key)) = (render.tables[*t].live, render.planned_key.get(&(*t, *r)))
+        else {
+            continue;
+        };
+        let values = columns
+            .iter()
+            .filter_map(|c| live.column_index(c))
+            .filter_map(|i| value(*t, *r, i))
+            .collect();
+        by_table.entry(*t).or_default().push(ExpectedRow {
+            row: (*t, *r),
+            key: key.clone(),
+            values,
+        });
+    }
+    by_table
+        .into_iter()
+        .map(|(t, rows)| Expected {
+            table: t,
+            key_columns: sel.keys[t].clone(),
+            rows,
+        })
+        .collect()
+}
