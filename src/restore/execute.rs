@@ -295,11 +295,23 @@ async fn sqlite_deferred_violations(
     let tables: Vec<&String> = run.written.keys().collect();
     let mut during = Vec::with_capacity(tables.len());
     for t in &tables {
-        during.push(writer.int_column(&count(t)).await?.first().copied().unwrap_or(0));
+        during.push(
+            writer
+                .int_column(&count(t))
+                .await?
+                .first()
+                .copied()
+                .unwrap_or(0),
+        );
     }
     writer.rollback().await;
     for (t, now) in tables.iter().zip(during) {
-        let before = writer.int_column(&count(t)).await?.first().copied().unwrap_or(0);
+        let before = writer
+            .int_column(&count(t))
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(0);
         if now > before {
             return Ok(Some(Failure {
                 statement: 0,
