@@ -366,15 +366,18 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
             journaled.as_deref(),
         )?;
     } else {
-        print!(
-            "{}",
-            render_execution(
-                &run,
-                verification.as_ref(),
-                undo_done.as_deref(),
-                journaled.as_deref()
-            )
+        let text = render_execution(
+            &run,
+            verification.as_ref(),
+            undo_done.as_deref(),
+            journaled.as_deref(),
         );
+        // A rollback is an error report: stderr, so redirecting stdout hides nothing.
+        if run.outcome == Outcome::RolledBack {
+            eprint!("{text}");
+        } else {
+            print!("{text}");
+        }
     }
     Ok(match run.outcome {
         Outcome::Committed | Outcome::Rehearsed => EXIT_SAME,

@@ -245,6 +245,12 @@ async fn run_statements(
     }
     trigger_notes(writer, run).await?;
     if mode == Mode::Rehearse {
+        if scripts.script.dialect == Dialect::Sqlite && scripts.defers {
+            if let Some(f) = sqlite_deferred_violations(writer, run).await? {
+                run.failure = Some(f);
+                return Ok(());
+            }
+        }
         run.outcome = Outcome::Rehearsed;
         return Ok(());
     }
@@ -271,6 +277,56 @@ async fn run_statements(
         }
     }
     Ok(())
+}
+
+/// SQLite checks deferred foreign keys only at COMMIT, which a rehearsal
+/// never reaches: count violations in the written tables now, roll back,
+/// count again; more now than before means COMMIT would fail.
+async fn sqlite_deferred_violations(
+    writer: &mut Writer,
+    run: &Execution,
+) -> Result<Option<Failure>> {
+    let count = |table: &str| {
+        format!(
+            "SELECT count(*) FROM pragma_foreign_key_check({})",
+            crate::restore::literal::quote_string(table)
+        )
+    };
+    let tables: Vec<&String> = run.written.keys().collect();
+    let mut during = Vec::with_capacity(tables.len());
+    for t in &tables {
+        during.push(
+            writer
+                .int_column(&count(t))
+                .await?
+                .first()
+                .copied()
+                .unwrap_or(0),
+        );
+    }
+    writer.rollback().await;
+    for (t, now) in tables.iter().zip(during) {
+        let before = writer
+            .int_column(&count(t))
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(0);
+        if now > before {
+            return Ok(Some(Failure {
+                statement: 0,
+                head: "COMMIT; (deferred foreign keys)".into(),
+                rows: Vec::new(),
+                rows_total: 0,
+                error: format!(
+                    "{} row(s) of {} would reference rows that do not exist; SQLite would refuse the COMMIT",
+                    now - before,
+                    visible(t)
+                ),
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// Run the checks; every row that moved since the plan, described.

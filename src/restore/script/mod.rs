@@ -164,6 +164,8 @@ pub struct RestoreScripts {
     pub expected: Vec<Expected>,
     /// Live constraints deferred (`schema.name`), empty when none.
     pub deferred: Vec<String>,
+    /// Foreign keys are checked at COMMIT (some rows reference each other).
+    pub defers: bool,
     /// Links written as NULL and set by an UPDATE afterwards.
     pub fix_links: usize,
 }
@@ -331,6 +333,7 @@ pub fn build(
         checks,
         expected,
         deferred,
+        defers: defer,
         fix_links: order.fix_count(),
     })
 }
