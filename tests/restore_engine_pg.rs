@@ -267,3 +267,31 @@ async fn triggers_are_listed_in_the_plan_and_their_writes_shown_by_the_rehearsal
         .unwrap();
     assert_eq!(audited, 0, "a rehearsal leaves no trace");
 }
+
+#[tokio::test]
+async fn composite_keys_are_re_checked_too() {
+    let db = TestPg::new().await;
+    db.exec(
+        "CREATE TABLE seats (\"row\" integer, seat text, holder text NOT NULL, PRIMARY KEY (\"row\", seat));
+         INSERT INTO seats VALUES (1, 'A', 'kept');",
+    )
+    .await;
+    let dir = write_backup(&[(
+        "seats.json",
+        r#"[{"row":1,"seat":"A","holder":"kept"},{"row":1,"seat":"B","holder":"lost"},{"row":2,"seat":"A","holder":"lost"}]"#
+            .into(),
+    )]);
+    let (url, prepared) = plan(&db, dir.path(), &["seats"], OnConflict::Skip).await;
+    assert_eq!(prepared.summary.rows_to_insert, 2, "{:?}", prepared.summary);
+    db.exec("INSERT INTO seats VALUES (2, 'A', 'someone else')")
+        .await;
+    let result = run(&url, &prepared, Mode::Commit).await;
+    assert_eq!(result.outcome, Outcome::RolledBack);
+    assert_eq!(result.moved.len(), 1, "{:?}", result.moved);
+    assert!(result.moved[0].contains("(2, A)"), "{:?}", result.moved);
+    let seats: i64 = sqlx::query_scalar("SELECT count(*) FROM seats")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(seats, 2, "nothing restored");
+}

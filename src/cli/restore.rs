@@ -246,6 +246,7 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
             )));
         }
     }
+    tracing::debug!("fingerprinting the backup");
     let mut entry = JournalEntry {
         time: now(),
         run: format!(
@@ -276,6 +277,7 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
         undo_script: undo_path.as_ref().map(|p| p.display().to_string()),
         error: None,
     };
+    tracing::debug!("fingerprinted");
     let undo_text = scripts.undo.text();
     let mut before_commit = {
         let entry = entry.clone();
@@ -341,6 +343,7 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
         },
         None => None,
     };
+    tracing::debug!(outcome = ?run.outcome, "executed");
     let verification = if run.outcome == Outcome::Committed {
         Some(
             verify(
@@ -354,6 +357,7 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
     } else {
         None
     };
+    tracing::debug!("verified");
     let undo_done = (run.outcome == Outcome::Committed)
         .then(|| undo_path.clone())
         .flatten();

@@ -94,12 +94,20 @@ impl Writer {
         done.map_err(|e| db_error(&self.url, "statement failed", &e))
     }
 
-    /// Run a query whose single column is text (or NULL).
-    pub async fn text_column(&mut self, sql: &str) -> Result<Vec<Option<String>>> {
+    /// Run a query whose single column is text (or NULL), with `binds` as
+    /// text-array parameters `$1, $2, ...` (PostgreSQL only; SQLite queries
+    /// carry their values as literals).
+    pub async fn text_column(
+        &mut self,
+        sql: &str,
+        binds: &[Vec<String>],
+    ) -> Result<Vec<Option<String>>> {
         let text = || AssertSqlSafe(sql.to_owned());
         let rows = match &mut self.conn {
             Conn::Postgres(c) => {
-                sqlx::query(text())
+                binds
+                    .iter()
+                    .fold(sqlx::query(text()), |q, b| q.bind(b.clone()))
                     .fetch(c)
                     .map_ok(|r| r.try_get::<Option<String>, _>(0))
                     .try_collect::<Vec<_>>()

@@ -167,7 +167,9 @@ async fn run_statements(
         );
         if before_writes && !checked {
             checked = true;
+            let started = std::time::Instant::now();
             run.moved = recheck(writer, scripts).await?;
+            tracing::debug!(elapsed = ?started.elapsed(), "re-checked");
             if !run.moved.is_empty() {
                 return Ok(());
             }
@@ -243,6 +245,7 @@ async fn run_statements(
             return Ok(());
         }
     }
+    tracing::debug!("statements done");
     trigger_notes(writer, run).await?;
     if mode == Mode::Rehearse {
         if scripts.script.dialect == Dialect::Sqlite && scripts.defers {
@@ -335,7 +338,7 @@ async fn recheck(writer: &mut Writer, scripts: &RestoreScripts) -> Result<Vec<St
     for check in &scripts.checks {
         match &check.kind {
             CheckKind::Absent => {
-                for key in writer.text_column(&check.sql).await? {
+                for key in writer.text_column(&check.sql, &check.binds).await? {
                     moved.push(format!(
                         "{}: a row with key ({}) exists live now; the plan was to insert it",
                         visible(&check.table.to_string()),

@@ -52,9 +52,11 @@ pub async fn prepare(
             "nothing picked: give at least one --pick TABLE or --pick 'TABLE:COLUMN=VALUE'".into(),
         ));
     }
+    let started = std::time::Instant::now();
     let catalog = live.catalog().await?;
     let selection = select(live, &catalog, backup, picks, select_opts).await?;
     let triggers = live.triggers().await?;
+    tracing::debug!(elapsed = ?started.elapsed(), rows = selection.closure.len(), "selection");
     let target = live.target();
     let backup_path = backup.path.display().to_string();
     let blocked = !selection.closure.blockers.is_empty()
@@ -79,6 +81,7 @@ pub async fn prepare(
             Err(e) => return Err(e),
         }
     };
+    tracing::debug!(elapsed = ?started.elapsed(), "scripts");
     let summary = summarize(
         &selection,
         scripts.as_ref(),
@@ -87,6 +90,7 @@ pub async fn prepare(
         target,
         backup_path,
     );
+    tracing::debug!(elapsed = ?started.elapsed(), "summary");
     Ok(Prepared {
         catalog,
         selection,

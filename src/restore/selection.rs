@@ -49,7 +49,9 @@ pub async fn select(
     picks: &[PickSpec],
     opts: SelectOptions,
 ) -> Result<Selection> {
+    let started = std::time::Instant::now();
     let universe = load_backup_tables(backup, catalog)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "backup loaded");
     let backup_columns: Vec<(TableName, Vec<String>)> = universe
         .iter()
         .map(|t| (t.table.clone(), t.columns.clone()))
@@ -81,6 +83,7 @@ pub async fn select(
     }
     let live_keys = read_live_keys(live, catalog, &wanted).await?;
 
+    tracing::debug!(elapsed = ?started.elapsed(), "live keys read");
     let resolved = resolve_picks(&universe, &keys, picks, &pick_tables, &live_keys)?;
     let walk = ClosureOptions {
         dependents: !opts.no_dependents,
@@ -103,6 +106,7 @@ pub async fn select(
             .collect();
         live_rows[t] = read_live_rows(live, catalog, table, &keys[t], &wanted).await?;
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "closure and live rows");
     let ctx = contexts(&universe, &keys, catalog, &live_rows);
     let mut classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
     classified.warnings.extend(left_out.iter().cloned());

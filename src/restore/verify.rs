@@ -36,13 +36,18 @@ pub async fn verify(
 ) -> Result<Verification> {
     let mut out = Verification::default();
     let mut total_mismatches = 0usize;
-    for exp in expected {
-        let data = &sel.universe[exp.table];
-        let Some(table) = catalog.table(&data.table) else {
-            continue;
-        };
+    // Tables are read concurrently (the pool holds three connections): the
+    // server streams one while lifeboat compares another.
+    let reads = expected.iter().filter_map(|exp| {
+        let table = catalog.table(&sel.universe[exp.table].table)?;
         let wanted: HashSet<Vec<String>> = exp.rows.iter().map(|r| r.key.clone()).collect();
-        let found = read_live_rows(live, catalog, table, &exp.key_columns, &wanted).await?;
+        Some(async move {
+            let found = read_live_rows(live, catalog, table, &exp.key_columns, &wanted).await?;
+            Ok::<_, crate::error::Error>((exp, table, found))
+        })
+    });
+    for (exp, table, found) in futures_util::future::try_join_all(reads).await? {
+        let data = &sel.universe[exp.table];
         for row in &exp.rows {
             out.rows_checked += 1;
             let problem = match found.get(&row.key) {

@@ -13,7 +13,7 @@
 mod pg_array;
 mod sequence;
 mod statements;
-mod type_text;
+pub(crate) mod type_text;
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@
 use crate::value::Incompatible;
 
 /// `data_type` trimmed, if it is safe to paste after `::`.
-pub(super) fn cast_type(data_type: &str) -> Result<&str, Incompatible> {
+pub(crate) fn cast_type(data_type: &str) -> Result<&str, Incompatible> {
     let t = data_type.trim();
     let refuse = || {
         Incompatible::new(format!(

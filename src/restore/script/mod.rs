@@ -11,7 +11,9 @@ pub use checks::{Check, CheckKind, Expected, ExpectedRow};
 
 use super::closure::RowRef;
 use super::literal::{literal, render_setval_to_max, sequence_of_default, PG_PREAMBLE};
-use super::order::{plan_order, InsertTable, Link, OrderError, OrderInput, RelationFacts, Step};
+use super::order::{
+    plan_order, InsertTable, Link, OrderError, OrderInput, OrderPlan, RelationFacts, Step,
+};
 use super::plan::RowAction;
 use super::relations::{Relation, RelationOrigin};
 use super::selection::Selection;
@@ -267,7 +269,69 @@ pub fn build(
     };
 
     let defer = !order.deferred().is_empty();
-    let mut statements = opening(dialect, opts, defer, &deferred);
+    // The undo script, the re-checks and the expected values do not depend
+    // on the main script: build them on a second core meanwhile.
+    let (statements, (undo, checks, expected)) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| -> Result<_> {
+            let undo = undo::build(
+                &render,
+                &order,
+                &order_tables,
+                &inserts,
+                &updates,
+                opening(dialect, opts, defer, &deferred),
+            )?;
+            let checks = checks::build(&render, &inserts, &updates)?;
+            let expected = checks::expected(&render, &inserts, &updates);
+            Ok((undo, checks, expected))
+        });
+        let main = main_statements(
+            &render,
+            &order,
+            &order_tables,
+            &inserts,
+            &updates,
+            opts,
+            defer,
+        );
+        let side = side
+            .join()
+            .map_err(|_| Error::Other("building the undo script failed unexpectedly".into()))?;
+        Ok::<_, Error>((main?, side?))
+    })?;
+    let script = Script {
+        dialect,
+        header,
+        statements,
+    };
+    Ok(RestoreScripts {
+        script,
+        undo,
+        checks,
+        expected,
+        deferred,
+        defers: defer,
+        fix_links: order.fix_count(),
+    })
+}
+
+/// The restore script's statements, in order.
+fn main_statements(
+    render: &Renderer<'_>,
+    order: &OrderPlan,
+    order_tables: &[usize],
+    inserts: &BTreeMap<usize, Vec<usize>>,
+    updates: &[(RowRef, Vec<String>)],
+    opts: &ScriptOptions,
+    defer: bool,
+) -> Result<Vec<Statement>> {
+    let sel = render.sel;
+    let deferred: Vec<String> = order
+        .deferred()
+        .iter()
+        .filter_map(|&r| constraint_name(&sel.relations[r]))
+        .collect();
+    let mut statements = opening(render.dialect, opts, defer, &deferred);
     for step in &order.steps {
         match step {
             Step::DeferConstraints { .. } => {}
@@ -278,17 +342,14 @@ pub fn build(
             } => {
                 let t = order_tables[*table];
                 let backup_rows: Vec<usize> = rows.iter().map(|&r| inserts[&t][r]).collect();
-                let nulls: HashMap<usize, Vec<&str>> = null_links.iter().fold(
-                    HashMap::new(),
-                    |mut acc: HashMap<usize, Vec<&str>>, n| {
-                        let cols = sel.relations[n.relation]
-                            .child_columns
-                            .iter()
-                            .map(String::as_str);
-                        acc.entry(inserts[&t][n.row]).or_default().extend(cols);
-                        acc
-                    },
-                );
+                let mut nulls: HashMap<usize, Vec<&str>> = HashMap::new();
+                for n in null_links {
+                    let cols = sel.relations[n.relation].child_columns.iter();
+                    nulls
+                        .entry(inserts[&t][n.row])
+                        .or_default()
+                        .extend(cols.map(String::as_str));
+                }
                 statements.extend(render.inserts(t, &backup_rows, &nulls)?);
             }
             Step::FixLink {
@@ -304,38 +365,18 @@ pub fn build(
             }
         }
     }
-    for ((t, r), columns) in &updates {
+    for ((t, r), columns) in updates {
         statements.push(render.update(StatementKind::Update, (*t, *r), columns)?);
     }
-    for &t in &order_tables {
-        statements.extend(setvals(&tables[t], &sel.universe[t].table, dialect));
+    for &t in order_tables {
+        statements.extend(setvals(
+            &render.tables[t],
+            &sel.universe[t].table,
+            render.dialect,
+        ));
     }
     statements.push(Statement::new(StatementKind::Commit, "COMMIT;"));
-
-    let script = Script {
-        dialect,
-        header,
-        statements,
-    };
-    let undo = undo::build(
-        &render,
-        &order,
-        &order_tables,
-        &inserts,
-        &updates,
-        opening(dialect, opts, defer, &deferred),
-    )?;
-    let checks = checks::build(&render, &inserts, &updates)?;
-    let expected = checks::expected(&render, &inserts, &updates);
-    Ok(RestoreScripts {
-        script,
-        undo,
-        checks,
-        expected,
-        deferred,
-        defers: defer,
-        fix_links: order.fix_count(),
-    })
+    Ok(statements)
 }
 
 /// The live side of one universe table.
