@@ -295,3 +295,46 @@ async fn composite_keys_are_re_checked_too() {
         .unwrap();
     assert_eq!(seats, 2, "nothing restored");
 }
+
+#[tokio::test]
+async fn verification_reports_values_a_trigger_changed() {
+    let db = TestPg::new().await;
+    db.exec(SCHEMA).await;
+    db.exec(
+        "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN NEW.status := upper(NEW.status); RETURN NEW; END $$;
+         CREATE TRIGGER sessions_shout BEFORE INSERT ON sessions
+           FOR EACH ROW EXECUTE FUNCTION shout();",
+    )
+    .await;
+    let dir = backup();
+    let (url, prepared) = plan(&db, dir.path(), &["projects:name=Lost"], OnConflict::Skip).await;
+    let result = run(&url, &prepared, Mode::Commit).await;
+    assert_eq!(result.outcome, Outcome::Committed, "{result:?}");
+    let live = LiveDb::connect(&url, &LiveOptions::default())
+        .await
+        .unwrap();
+    let scripts = prepared.scripts.as_ref().unwrap();
+    let v = lifeboat::restore::verify::verify(
+        &live,
+        &prepared.catalog,
+        &prepared.selection,
+        &scripts.expected,
+    )
+    .await
+    .unwrap();
+    assert_eq!(v.rows_checked, 3);
+    assert_eq!(v.mismatches.len(), 2, "{:?}", v.mismatches);
+    assert!(
+        v.mismatches
+            .iter()
+            .all(|m| m.contains("holds other values in status")),
+        "{:?}",
+        v.mismatches
+    );
+    assert!(
+        v.mismatches.iter().any(|m| m.contains("sessions.json:3")),
+        "{:?}",
+        v.mismatches
+    );
+}

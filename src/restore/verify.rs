@@ -1,15 +1,15 @@
 //! After COMMIT: read the restored rows back (a fresh read-only
 //! transaction) and compare them, by meaning, with what was written.
 
-use super::load::read_live_rows;
-use super::script::Expected;
+use super::script::{Expected, ExpectedRow};
 use super::selection::Selection;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::error::Result;
 use crate::live::LiveDb;
 use crate::report::visible;
+use crate::value::{canonical_or_raw, classify, TypeClass};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Verification {
@@ -34,53 +34,97 @@ pub async fn verify(
     sel: &Selection,
     expected: &[Expected],
 ) -> Result<Verification> {
-    let mut out = Verification::default();
-    let mut total_mismatches = 0usize;
     // Tables are read concurrently (the pool holds three connections): the
     // server streams one while lifeboat compares another.
-    let reads = expected.iter().filter_map(|exp| {
-        let table = catalog.table(&sel.universe[exp.table].table)?;
-        let wanted: HashSet<Vec<String>> = exp.rows.iter().map(|r| r.key.clone()).collect();
-        Some(async move {
-            let found = read_live_rows(live, catalog, table, &exp.key_columns, &wanted).await?;
-            Ok::<_, crate::error::Error>((exp, table, found))
-        })
+    let reads = expected.iter().map(|exp| async move {
+        match catalog.table(&sel.universe[exp.table].table) {
+            Some(table) => compare_table(live, catalog, table, exp).await,
+            None => Ok(exp
+                .rows
+                .iter()
+                .map(|r| (r, "is not there (the table is gone)".to_owned()))
+                .collect()),
+        }
     });
-    for (exp, table, found) in futures_util::future::try_join_all(reads).await? {
-        let data = &sel.universe[exp.table];
-        for row in &exp.rows {
-            out.rows_checked += 1;
-            let problem = match found.get(&row.key) {
-                None => Some("is not there".to_owned()),
-                Some(values) => {
-                    let differing: Vec<&str> = row
-                        .values
-                        .iter()
-                        .filter(|(i, want)| values.get(*i) != Some(want))
-                        .map(|(i, _)| table.columns[*i].name.as_str())
-                        .collect();
-                    (!differing.is_empty())
-                        .then(|| format!("holds other values in {}", differing.join(", ")))
-                }
-            };
-            if let Some(problem) = problem {
-                total_mismatches += 1;
-                if out.mismatches.len() < MISMATCHES_SHOWN {
-                    out.mismatches.push(format!(
-                        "{} ({}) from {} {problem}",
-                        visible(&data.table.to_string()),
-                        visible(&row.key.join(", ")),
-                        visible(&data.origin(row.row.1))
-                    ));
-                }
+    let found = futures_util::future::try_join_all(reads).await?;
+    let problems: Vec<(usize, Vec<(&ExpectedRow, String)>)> =
+        expected.iter().map(|e| e.table).zip(found).collect();
+    let mut out = Verification {
+        rows_checked: expected.iter().map(|e| e.rows.len()).sum(),
+        mismatches: Vec::new(),
+    };
+    let total: usize = problems.iter().map(|(_, p)| p.len()).sum();
+    for (t, rows) in problems {
+        let data = &sel.universe[t];
+        for (row, problem) in rows {
+            if out.mismatches.len() >= MISMATCHES_SHOWN {
+                break;
             }
+            out.mismatches.push(format!(
+                "{} ({}) from {} {problem}",
+                visible(&data.table.to_string()),
+                visible(&row.key.join(", ")),
+                visible(&data.origin(row.row.1))
+            ));
         }
     }
-    if total_mismatches > out.mismatches.len() {
-        out.mismatches.push(format!(
-            "... and {} more",
-            total_mismatches - out.mismatches.len()
-        ));
+    if total > out.mismatches.len() {
+        out.mismatches
+            .push(format!("... and {} more", total - out.mismatches.len()));
     }
     Ok(out)
+}
+
+/// Stream `table` once, comparing each expected row as it passes (nothing
+/// is kept but the problems): missing rows and differing columns.
+async fn compare_table<'e>(
+    live: &LiveDb,
+    catalog: &Catalog,
+    table: &Table,
+    exp: &'e Expected,
+) -> Result<Vec<(&'e ExpectedRow, String)>> {
+    let key_idx: Vec<usize> = exp
+        .key_columns
+        .iter()
+        .filter_map(|k| table.column_index(k))
+        .collect();
+    let classes: Vec<TypeClass> = table
+        .columns
+        .iter()
+        .map(|c| classify(&c.data_type, catalog.dialect, &catalog.enums))
+        .collect();
+    let mut pending: HashMap<&[String], &ExpectedRow> =
+        exp.rows.iter().map(|r| (r.key.as_slice(), r)).collect();
+    let mut problems = Vec::new();
+    let all: Vec<usize> = (0..table.columns.len()).collect();
+    let mut key = Vec::with_capacity(key_idx.len());
+    live.stream_rows(table, &all, |cells| {
+        key.clear();
+        for &i in &key_idx {
+            match canonical_or_raw(&cells[i], &classes[i]) {
+                Some(v) => key.push(v),
+                None => return Ok(()),
+            }
+        }
+        if let Some(row) = pending.remove(key.as_slice()) {
+            let differing: Vec<&str> = row
+                .values
+                .iter()
+                .filter(|(i, want)| canonical_or_raw(&cells[*i], &classes[*i]) != *want)
+                .map(|(i, _)| table.columns[*i].name.as_str())
+                .collect();
+            if !differing.is_empty() {
+                problems.push((
+                    row,
+                    format!("holds other values in {}", differing.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    let mut missing: Vec<&ExpectedRow> = pending.into_values().collect();
+    missing.sort_by_key(|r| r.row);
+    problems.extend(missing.into_iter().map(|r| (r, "is not there".to_owned())));
+    Ok(problems)
 }
