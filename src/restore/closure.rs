@@ -83,28 +83,44 @@ pub struct Blocker {
 /// Keys present live, per (table, key columns).
 #[derive(Debug, Default)]
 pub struct LiveKeys {
-    keys: HashMap<(TableName, Vec<String>), HashSet<Vec<String>>>,
+    /// table → key columns → keys. Nested so a lookup borrows its
+    /// arguments (it runs for every row of a closure).
+    keys: HashMap<TableName, HashMap<Vec<String>, HashSet<Vec<String>>>>,
 }
 
 impl LiveKeys {
     pub fn insert(&mut self, table: &TableName, columns: &[String], key: Vec<String>) {
+        self.set(table, columns).insert(key);
+    }
+
+    /// Add many keys at once (one lookup for the whole set).
+    pub fn extend(&mut self, table: &TableName, columns: &[String], keys: HashSet<Vec<String>>) {
+        let set = self.set(table, columns);
+        if set.is_empty() {
+            *set = keys;
+        } else {
+            set.extend(keys);
+        }
+    }
+
+    fn set(&mut self, table: &TableName, columns: &[String]) -> &mut HashSet<Vec<String>> {
         self.keys
-            .entry((table.clone(), columns.to_vec()))
+            .entry(table.clone())
             .or_default()
-            .insert(key);
+            .entry(columns.to_vec())
+            .or_default()
     }
 
     /// Declare that `table`'s `columns` were read (possibly with no rows).
     pub fn declare(&mut self, table: &TableName, columns: &[String]) {
-        self.keys
-            .entry((table.clone(), columns.to_vec()))
-            .or_default();
+        self.set(table, columns);
     }
 
     /// Whether live holds `key` in `table(columns)`; None when that was not read.
     pub fn contains(&self, table: &TableName, columns: &[String], key: &[String]) -> Option<bool> {
         self.keys
-            .get(&(table.clone(), columns.to_vec()))
+            .get(table)
+            .and_then(|by_columns| by_columns.get(columns))
             .map(|set| set.contains(key))
     }
 }

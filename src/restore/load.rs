@@ -87,14 +87,15 @@ pub async fn read_live_keys(
             .iter()
             .map(|&i| classify(&table.columns[i].data_type, catalog.dialect, &catalog.enums))
             .collect();
-        keys.declare(name, columns);
+        let mut found = HashSet::new();
         live.stream_rows(table, &idx, |cells| {
             if let Some(key) = canonical_key(cells, &classes) {
-                keys.insert(name, columns, key);
+                found.insert(key);
             }
             Ok(())
         })
         .await?;
+        keys.extend(name, columns, found);
     }
     Ok(keys)
 }

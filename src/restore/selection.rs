@@ -89,6 +89,7 @@ pub async fn select(
         dependents: !opts.no_dependents,
     };
     let mut closure = closure(&universe, &relations, &resolved, &live_keys, walk);
+    tracing::debug!(elapsed = ?started.elapsed(), "closure walked");
     let left_out = leave_out_tables_not_live(&universe, catalog, &pick_tables, &mut closure);
 
     // Live rows of the closure's tables, by key.
