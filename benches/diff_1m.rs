@@ -6,6 +6,8 @@
 //! default postgres://postgres@127.0.0.1:5432/postgres). Rows: $BENCH_ROWS
 //! (default 1000000). Prints timings, ratios and peak memory.
 
+mod common;
+use common::{children_usage, cpu_seconds, db_url, exec, server_url};
 use futures_util::StreamExt;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool};
@@ -14,26 +16,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const DB: &str = "lifeboat_bench_1m";
-
-fn server_url() -> String {
-    std::env::var("LIFEBOAT_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn db_url(db: &str) -> String {
-    let base = server_url();
-    match base.rfind('/') {
-        Some(i) if i > "postgres://".len() => format!("{}/{db}", &base[..i]),
-        _ => format!("{base}/{db}"),
-    }
-}
-
-async fn exec(pool: &PgPool, sql: &str) {
-    sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
-        .execute(pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
 
 /// Build the table and write the backup (taken before the damage).
 async fn prepare(rows: u64, backup_dir: &std::path::Path) -> PgPool {
@@ -121,21 +103,6 @@ async fn copy_to_stdout(pool: &PgPool) -> (Duration, usize) {
         bytes += chunk.expect("chunk").len();
     }
     (start.elapsed(), bytes)
-}
-
-/// Resource use of the child processes waited for so far.
-fn children_usage() -> libc::rusage {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a full rusage struct into the pointer we own.
-    unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init()
-    }
-}
-
-fn cpu_seconds(u: &libc::rusage) -> f64 {
-    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -16,6 +16,8 @@
 //! Rounds: $BENCH_RUNS (default 3). `BENCH_KEEP=1` keeps both databases and
 //! the backup for profiling.
 
+mod common;
+use common::{children_usage, cpu_seconds, db_url, exec, server_url};
 use futures_util::StreamExt;
 use sqlx::postgres::{PgConnection, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgPool};
@@ -87,26 +89,6 @@ SELECT row_number() OVER (ORDER BY s, j),
        timestamptz '2025-01-01 00:00:00+00' + s * interval '71 seconds' + j * interval '1 second'
 FROM generate_series(1, {p} * 9) s, generate_series(1, 5 + s % 11) j;
 "#;
-
-fn server_url() -> String {
-    std::env::var("LIFEBOAT_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn db_url(db: &str) -> String {
-    let base = server_url();
-    match base.rfind('/') {
-        Some(i) if i > "postgres://".len() => format!("{}/{db}", &base[..i]),
-        _ => format!("{base}/{db}"),
-    }
-}
-
-async fn exec(pool: &PgPool, sql: &str) {
-    sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
-        .execute(pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
 
 async fn count(pool: &PgPool, table: &str) -> i64 {
     sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
@@ -301,21 +283,6 @@ async fn copy_floor(floor: &PgPool, data: &[Vec<u8>]) -> Duration {
     let elapsed = start.elapsed();
     conn.close().await.expect("close");
     elapsed
-}
-
-/// Resource use of the child processes waited for so far.
-fn children_usage() -> libc::rusage {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a full rusage struct into the pointer we own.
-    unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init()
-    }
-}
-
-fn cpu_seconds(u: &libc::rusage) -> f64 {
-    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
 }
 
 /// One timed child process: wall time, CPU (user+sys) and its output.
