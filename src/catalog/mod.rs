@@ -1,6 +1,8 @@
 //! The unified schema picture both sides are described in: tables, columns,
 //! keys and relations. Live databases and backups each produce a [`Catalog`].
 
+pub mod type_text;
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;

@@ -120,6 +120,40 @@ impl LiveDb {
     }
 }
 
+/// Below this share of a table, rows wanted by key are fetched by key.
+const KEYED_READ_SHARE: u64 = 10;
+
+impl LiveDb {
+    /// Stream the rows of `table` whose `key` columns hold one of `keys`
+    /// (canonical text), restricted to `columns`, and possibly others: the
+    /// caller still matches keys itself. On PostgreSQL, when the keys are a
+    /// small share of the table (planner estimate), rows are fetched by key
+    /// through the index; otherwise, and on SQLite, the table is streamed.
+    /// Restoring a few rows into a table of millions then reads a few rows.
+    pub async fn stream_rows_for_keys<F>(
+        &self,
+        table: &Table,
+        columns: &[usize],
+        key: &[usize],
+        keys: &[Vec<String>],
+        on_row: F,
+    ) -> Result<u64>
+    where
+        F: FnMut(&[Cell]) -> Result<()> + Send,
+    {
+        if let Backend::Postgres(pg) = &self.backend {
+            let estimate = pg.estimate_rows(&table.name).await?.unwrap_or(0);
+            let few = (keys.len() as u64).saturating_mul(KEYED_READ_SHARE) < estimate;
+            if few && !key.is_empty() {
+                return pg
+                    .stream_rows_by_key(table, columns, key, keys, on_row)
+                    .await;
+            }
+        }
+        self.stream_rows(table, columns, on_row).await
+    }
+}
+
 /// `"a", "b"` for the chosen column indices; an index outside the table is a bug
 /// in the caller, reported rather than panicking.
 fn select_list(table: &Table, columns: &[usize]) -> Result<String> {

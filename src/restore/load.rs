@@ -119,7 +119,8 @@ pub async fn read_live_rows(
     let key_classes: Vec<TypeClass> = idx.iter().map(|&i| classes[i].clone()).collect();
     let all: Vec<usize> = (0..table.columns.len()).collect();
     let mut out = HashMap::new();
-    live.stream_rows(table, &all, |cells| {
+    let keys: Vec<Vec<String>> = wanted.iter().cloned().collect();
+    live.stream_rows_for_keys(table, &all, &idx, &keys, |cells| {
         let key_cells: Vec<Cell> = idx.iter().map(|&i| cells[i].clone()).collect();
         if let Some(key) = canonical_key(&key_cells, &key_classes) {
             if wanted.contains(&key) {

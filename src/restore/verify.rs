@@ -98,7 +98,8 @@ async fn compare_table<'e>(
     let mut problems = Vec::new();
     let all: Vec<usize> = (0..table.columns.len()).collect();
     let mut key = Vec::with_capacity(key_idx.len());
-    live.stream_rows(table, &all, |cells| {
+    let keys: Vec<Vec<String>> = exp.rows.iter().map(|r| r.key.clone()).collect();
+    live.stream_rows_for_keys(table, &all, &key_idx, &keys, |cells| {
         key.clear();
         for &i in &key_idx {
             match canonical_or_raw(&cells[i], &classes[i]) {

@@ -13,7 +13,6 @@
 mod pg_array;
 mod sequence;
 mod statements;
-pub(crate) mod type_text;
 
 #[cfg(test)]
 mod tests;
@@ -24,7 +23,7 @@ pub use statements::{
     render_delete, render_insert, render_update, InsertBatch, DEFAULT_BATCH_ROWS,
 };
 
-use crate::catalog::{Column, Dialect};
+use crate::catalog::{type_text, Column, Dialect};
 use crate::value::{canonicalize, Cell, Incompatible, TypeClass};
 
 /// Session settings every PostgreSQL script starts with: literals are

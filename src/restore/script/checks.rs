@@ -146,7 +146,7 @@ fn absent_bound(render: &Renderer<'_>, t: usize, rows: &[usize]) -> Result<Check
             .live
             .map(|l| l.columns[i].data_type.as_str())
             .unwrap_or("text");
-        let type_name = crate::restore::literal::type_text::cast_type(data_type)
+        let type_name = crate::catalog::type_text::cast_type(data_type)
             .map_err(|e| crate::error::Error::Other(e.reason))?;
         arrays.push(format!("${}::text[]::{type_name}[]", n + 1));
     }

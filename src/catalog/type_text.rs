@@ -59,7 +59,7 @@ pub(crate) fn cast_type(data_type: &str) -> Result<&str, Incompatible> {
 
 /// Whether a (safe) type text names `base` or an array of it, possibly
 /// qualified with `pg_catalog.`.
-pub(super) fn base_is(type_text: &str, base: &str) -> bool {
+pub(crate) fn base_is(type_text: &str, base: &str) -> bool {
     let mut t = type_text;
     while let Some(rest) = t.strip_suffix("[]") {
         t = rest.trim_end();
