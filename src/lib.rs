@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod catalog;
 pub mod cli;
+pub mod console;
 pub mod demo;
 pub mod diff;
 pub mod error;
