@@ -1,100 +1,11 @@
 //! The typed confirmation of `lifeboat restore`, in a real terminal (tmux):
 //! the database's name commits, anything else cancels and changes nothing.
 
+mod common;
+
+use common::tmux::Tmux;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(cwd: &Path, data: &Path, command: &str) -> Tmux {
-        let session = format!("lifeboat-test-{}-{}", std::process::id(), rand_suffix());
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-x",
-                "200",
-                "-y",
-                "50",
-                "-s",
-                &session,
-                "-c",
-            ])
-            .arg(cwd)
-            .arg(format!(
-                "env XDG_DATA_HOME='{}' {command}; sleep 30",
-                data.display()
-            ))
-            .status()
-            .expect("tmux is installed (.ci/run installs it)");
-        assert!(status.success());
-        Tmux { session }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args([
-                "capture-pane",
-                "-p",
-                "-J",
-                "-S",
-                "-200",
-                "-t",
-                &self.session,
-            ])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "timed out waiting for {text:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn type_line(&self, text: &str) {
-        let ok = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap()
-            .success()
-            && Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, "Enter"])
-                .status()
-                .unwrap()
-                .success();
-        assert!(ok);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
-    }
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
-}
 
 fn demo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -42,7 +42,14 @@ Exit codes: 0 identical / done, 1 differences found, 2 error or blocked, 3 resto
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Open the console: the live database to compare and restore into (omit it to explore the
+    /// backup read-only). Defaults to $LIFEBOAT_DATABASE_URL, then $DATABASE_URL.
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// Open the console on this backup (directory, or a single JSON file).
+    #[arg(long, value_name = "PATH")]
+    pub backup: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,13 +124,45 @@ pub fn resolve_db_url(flag: Option<&str>) -> Result<DbUrl> {
 /// Run a parsed command line; returns the process exit code. Errors are
 /// returned for the caller to print.
 pub async fn run(cli: Cli) -> Result<i32> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return run_console(cli.db.as_deref(), cli.backup.as_deref()).await;
+    };
+    match command {
         Command::Inspect(args) => run_inspect(&args),
         Command::Diff(args) => run_diff(&args).await,
         Command::Plan(args) => restore::run_plan(&args).await,
         Command::Restore(args) => restore::run_restore(&args).await,
         Command::Demo(args) => crate::demo::run(args.dir).await,
     }
+}
+
+/// `lifeboat --backup PATH [--db URL]`: the console, LIVE with a database
+/// (flag or environment), READ-ONLY without.
+async fn run_console(db: Option<&str>, backup: Option<&std::path::Path>) -> Result<i32> {
+    let Some(backup) = backup else {
+        return Err(Error::Usage(
+            "give a command (lifeboat --help lists them) or open the console with --backup PATH [--db URL]"
+                .into(),
+        ));
+    };
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::Usage(
+            "the console needs a terminal; for scripts use lifeboat diff / plan / restore".into(),
+        ));
+    }
+    let backup = Backup::open(backup)?;
+    let live = match db.map(str::to_owned).or_else(|| {
+        ["LIFEBOAT_DATABASE_URL", "DATABASE_URL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+    }) {
+        Some(raw) => {
+            let url = DbUrl::parse(&raw)?;
+            Some(LiveDb::connect(&url, &LiveOptions::default()).await?)
+        }
+        None => None,
+    };
+    crate::console::run::run(live, backup).await
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<i32> {

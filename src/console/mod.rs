@@ -4,4 +4,5 @@
 //! terminal and database I/O stay at the edge.
 
 pub mod app;
+pub mod run;
 pub mod view;

@@ -16,6 +16,7 @@ use tempfile::TempDir;
 mod backup_dir;
 mod diffing;
 pub mod restoring;
+pub mod tmux;
 #[allow(unused_imports)]
 pub use backup_dir::{write_backup, write_file};
 #[allow(unused_imports)]

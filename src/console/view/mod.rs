@@ -76,16 +76,23 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App) {
         (None, None) => format!(" Tables — comparing… {} so far ", app.tables.len()),
     };
     let count = |n: Option<u64>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
+    // Without a live side there is nothing to compare: tables are just listed.
+    let exploring = app.sides.live.is_none();
     let rows = app
         .tables
         .iter()
         .skip(app.offset)
         .take(app.visible_rows)
         .map(|t| {
+            let (mark, status) = if exploring {
+                (" ", "in the backup".to_owned())
+            } else {
+                (glyph(t.status), status_label(t))
+            };
             Row::new(vec![
-                glyph(t.status).to_owned(),
+                mark.to_owned(),
                 visible(&t.name).into_owned(),
-                status_label(t),
+                status,
                 count(t.backup_rows),
                 count(t.live_rows),
             ])

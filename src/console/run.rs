@@ -1,0 +1,155 @@
+//! The console's edge: the terminal (raw mode, alternate screen, restored
+//! on exit and on panic by ratatui's init), keys read on their own thread,
+//! the diff running in the background, all funnelled into [`update`].
+
+use super::app::{update, App, Effect, Intent, Mode, Msg, Sides};
+use crate::backup::Backup;
+use crate::diff::{diff, DiffOptions, TableDiff, TableStatus};
+use crate::error::{Error, Result};
+use crate::live::LiveDb;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::sync::Arc;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+/// Open the console on `backup`, with `live` when there is one (LIVE mode),
+/// else read-only over the backup. Returns the exit code.
+pub async fn run(live: Option<LiveDb>, backup: Backup) -> Result<i32> {
+    let sides = Sides {
+        live: live.as_ref().map(LiveDb::target),
+        backup: backup.path.display().to_string(),
+        backup_time: backup.created_at.clone(),
+    };
+    let mode = if live.is_some() {
+        Mode::Live
+    } else {
+        Mode::ReadOnly
+    };
+    let mut app = App::new(sides, mode);
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    spawn_loading(live, backup, tx.clone());
+    spawn_keys(tx);
+
+    let mut terminal = ratatui::try_init()
+        .map_err(|e| Error::Other(format!("cannot set up the terminal: {e}")))?;
+    let outcome = loop {
+        let size = terminal.size().map_err(|e| terminal_error(&e));
+        if let Ok(size) = size {
+            let rows =
+                super::view::list_rows(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+            if rows != app.visible_rows {
+                update(&mut app, Msg::Resize { rows });
+            }
+        }
+        if let Err(e) = terminal.draw(|f| super::view::draw(f, &app)) {
+            break Err(terminal_error(&e));
+        }
+        let Some(msg) = rx.recv().await else {
+            break Ok(crate::cli::EXIT_SAME);
+        };
+        if update(&mut app, msg) == Some(Effect::Quit) {
+            break Ok(crate::cli::EXIT_SAME);
+        }
+    };
+    ratatui::restore();
+    outcome
+}
+
+fn terminal_error(e: &std::io::Error) -> Error {
+    Error::Other(format!("terminal: {e}"))
+}
+
+/// Diff in the background; each table is sent as soon as it is done.
+fn spawn_loading(live: Option<LiveDb>, backup: Backup, tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let Some(live) = live else {
+            let msg = match crate::inspect::inspect(&backup) {
+                Ok(report) => {
+                    let total = report.tables.len();
+                    for t in report.tables {
+                        let _ = tx.send(Msg::TableDiffed(Box::new(backup_only(t.name, t.rows))));
+                    }
+                    Msg::DiffDone { total }
+                }
+                Err(e) => Msg::Failed(e.to_string()),
+            };
+            let _ = tx.send(msg);
+            return;
+        };
+        let progress_tx = tx.clone();
+        let opts = DiffOptions {
+            tables: Vec::new(),
+            collect_rows: false,
+            progress: Some(Arc::new(move |t: &TableDiff| {
+                let _ = progress_tx.send(Msg::TableDiffed(Box::new(t.clone())));
+            })),
+        };
+        let msg = match diff(&live, &backup, &opts).await {
+            Ok(report) => Msg::DiffDone {
+                total: report.tables.len(),
+            },
+            Err(e) => Msg::Failed(e.to_string()),
+        };
+        let _ = tx.send(msg);
+    });
+}
+
+/// A backup table when there is no live side to compare with.
+fn backup_only(name: String, rows: u64) -> TableDiff {
+    TableDiff {
+        name,
+        status: TableStatus::Identical,
+        backup_rows: Some(rows),
+        live_rows: None,
+        missing: 0,
+        changed: 0,
+        extra: 0,
+        identical: 0,
+        key: None,
+        schema: Default::default(),
+        changed_columns: Default::default(),
+        incompatible: Vec::new(),
+        rows: None,
+    }
+}
+
+/// Keys on their own thread (crossterm's read blocks).
+fn spawn_keys(tx: UnboundedSender<Msg>) {
+    std::thread::spawn(move || loop {
+        let event = match crossterm::event::read() {
+            Ok(event) => event,
+            Err(_) => return,
+        };
+        let msg = match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => intent(key).map(Msg::Intent),
+            Event::Resize(width, height) => Some(Msg::Resize {
+                rows: super::view::list_rows(ratatui::layout::Rect::new(0, 0, width, height)),
+            }),
+            _ => None,
+        };
+        if let Some(msg) = msg {
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// The default bindings (issue 4 item 7).
+fn intent(key: KeyEvent) -> Option<Intent> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Intent::Quit);
+    }
+    Some(match key.code {
+        KeyCode::Up | KeyCode::Char('k') => Intent::Up,
+        KeyCode::Down | KeyCode::Char('j') => Intent::Down,
+        KeyCode::PageUp => Intent::PageUp,
+        KeyCode::PageDown => Intent::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => Intent::Top,
+        KeyCode::End | KeyCode::Char('G') => Intent::Bottom,
+        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Intent::Open,
+        KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => Intent::Back,
+        KeyCode::Char('?') => Intent::Help,
+        KeyCode::Char('q') => Intent::Quit,
+        _ => return None,
+    })
+}
