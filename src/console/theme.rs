@@ -16,7 +16,10 @@ pub const DEFAULT_THEME: &str = "dark";
 const BUILT_IN: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
 ];
 
 const COLOUR_HELP: &str =
@@ -229,8 +232,12 @@ fn parse(name: &str, text: &str, path: &Path, base: Option<&Theme>) -> Result<Th
 }
 
 fn parse_table(text: &str, path: &Path) -> Result<toml::Table> {
-    text.parse::<toml::Table>()
-        .map_err(|e| fail(path, format!("not valid TOML: {}", e.to_string().trim_end())))
+    text.parse::<toml::Table>().map_err(|e| {
+        fail(
+            path,
+            format!("not valid TOML: {}", e.to_string().trim_end()),
+        )
+    })
 }
 
 fn apply(name: &str, table: &toml::Table, path: &Path, base: Option<&Theme>) -> Result<Theme> {
@@ -273,10 +280,7 @@ fn apply(name: &str, table: &toml::Table, path: &Path, base: Option<&Theme>) -> 
         .map(|r| r.key())
         .collect();
     if !missing.is_empty() {
-        return Err(fail(
-            path,
-            format!("[roles] lacks {}", missing.join(", ")),
-        ));
+        return Err(fail(path, format!("[roles] lacks {}", missing.join(", "))));
     }
     Ok(Theme {
         name: name.to_string(),
@@ -302,8 +306,11 @@ fn role_style(role: Role, value: &toml::Value, path: &Path) -> Result<Style> {
             let mut style = base;
             for (k, v) in t {
                 let sub = format!("{key}.{k}");
-                let as_colour =
-                    || v.as_str().and_then(colour).ok_or_else(|| bad(path, &sub, v, COLOUR_HELP));
+                let as_colour = || {
+                    v.as_str()
+                        .and_then(colour)
+                        .ok_or_else(|| bad(path, &sub, v, COLOUR_HELP))
+                };
                 match k.as_str() {
                     "fg" => style = style.fg(as_colour()?),
                     "bg" => style = style.bg(as_colour()?),
@@ -390,7 +397,6 @@ fn bad(path: &Path, key: &str, value: &toml::Value, expected: &str) -> Error {
     fail(path, format!("{key}: bad value {value}: {expected}"))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,14 +421,21 @@ mod tests {
             let table = parse_table(text, Path::new(name)).expect("valid TOML");
             let roles = table["roles"].as_table().expect("[roles]");
             for role in Role::ALL {
-                assert!(roles.contains_key(role.key()), "{name} lacks {}", role.key());
+                assert!(
+                    roles.contains_key(role.key()),
+                    "{name} lacks {}",
+                    role.key()
+                );
             }
             assert_eq!(table["name"].as_str(), Some(*name));
             let theme = Theme::load(Some(name), None, false).expect("built-in loads");
             assert_eq!(theme.name(), *name);
             for role in Role::ALL {
                 let s = theme.style(*role);
-                assert!(s.fg.is_some() || s.bg.is_some(), "{name}: {role:?} has no colour");
+                assert!(
+                    s.fg.is_some() || s.bg.is_some(),
+                    "{name}: {role:?} has no colour"
+                );
             }
         }
     }
@@ -431,11 +444,20 @@ mod tests {
     fn default_is_dark_and_bare_colours_go_to_fg_or_bg() {
         let theme = Theme::load(None, None, false).expect("default");
         assert_eq!(theme.name(), "dark");
-        assert_eq!(theme.style(Role::Text).fg, Some(Color::Rgb(0xd0, 0xd0, 0xd0)));
-        assert_eq!(theme.style(Role::Selected).bg, Some(Color::Rgb(0x30, 0x3a, 0x4a)));
+        assert_eq!(
+            theme.style(Role::Text).fg,
+            Some(Color::Rgb(0xd0, 0xd0, 0xd0))
+        );
+        assert_eq!(
+            theme.style(Role::Selected).bg,
+            Some(Color::Rgb(0x30, 0x3a, 0x4a))
+        );
         assert_eq!(theme.style(Role::Selected).fg, None);
         assert_eq!(theme.style(Role::Background).bg, Some(Color::Reset));
-        assert!(theme.style(Role::Title).add_modifier.contains(Modifier::BOLD));
+        assert!(theme
+            .style(Role::Title)
+            .add_modifier
+            .contains(Modifier::BOLD));
         let hc = Theme::load(Some("high-contrast"), None, false).expect("hc");
         assert_eq!(hc.style(Role::DiffMissing).fg, Some(Color::LightRed));
         assert_eq!(hc.style(Role::Muted).fg, Some(Color::Gray));
@@ -509,7 +531,10 @@ mod tests {
         let builtin = Theme::load(Some("dark"), None, false).expect("built-in");
         assert_eq!(theme.style(Role::Danger), builtin.style(Role::Danger));
         // Without a name the user's dark is the default too.
-        assert_eq!(Theme::load(None, Some(dir.path()), false).expect("default"), theme);
+        assert_eq!(
+            Theme::load(None, Some(dir.path()), false).expect("default"),
+            theme
+        );
     }
 
     #[test]
@@ -546,9 +571,15 @@ mod tests {
         assert!(err.contains("roles.diff_changed"), "{err}");
         assert!(err.contains("#zz0000"), "{err}");
 
-        let dir = user_theme("oops", "[roles]\ntitle = { fg = \"blue\", modifiers = [\"blink\"] }\n");
+        let dir = user_theme(
+            "oops",
+            "[roles]\ntitle = { fg = \"blue\", modifiers = [\"blink\"] }\n",
+        );
         let err = load_err(dir.path(), "oops");
-        assert!(err.contains("roles.title.modifiers") && err.contains("blink"), "{err}");
+        assert!(
+            err.contains("roles.title.modifiers") && err.contains("blink"),
+            "{err}"
+        );
 
         let dir = user_theme("oops", "[roles]\ntext = 7\n");
         let err = load_err(dir.path(), "oops");
@@ -559,7 +590,10 @@ mod tests {
     fn unknown_keys_and_roles_are_errors() {
         let dir = user_theme("oops", "[roles]\ntxet = \"red\"\n");
         let err = load_err(dir.path(), "oops");
-        assert!(err.contains("oops.toml") && err.contains("roles.txet"), "{err}");
+        assert!(
+            err.contains("oops.toml") && err.contains("roles.txet"),
+            "{err}"
+        );
         assert!(err.contains("diff_missing"), "lists the roles: {err}");
 
         let dir = user_theme("oops", "[role]\ntext = \"red\"\n");
@@ -572,14 +606,20 @@ mod tests {
 
         let dir = user_theme("oops", "extends = \"solarized\"\n");
         let err = load_err(dir.path(), "oops");
-        assert!(err.contains("extends") && err.contains("solarized"), "{err}");
+        assert!(
+            err.contains("extends") && err.contains("solarized"),
+            "{err}"
+        );
     }
 
     #[test]
     fn invalid_toml_names_the_file_and_line() {
         let dir = user_theme("broken", "[roles]\ntext = \"red\n");
         let err = load_err(dir.path(), "broken");
-        assert!(err.contains("broken.toml") && err.contains("not valid TOML"), "{err}");
+        assert!(
+            err.contains("broken.toml") && err.contains("not valid TOML"),
+            "{err}"
+        );
         assert!(err.contains("line 2"), "{err}");
     }
 
