@@ -4,5 +4,7 @@
 //! terminal and database I/O stay at the edge.
 
 pub mod app;
+pub mod keymap;
 pub mod run;
+pub mod theme;
 pub mod view;
