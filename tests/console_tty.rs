@@ -33,7 +33,10 @@ fn the_console_shows_the_damage_opens_a_table_and_restores_the_terminal() {
     tmux.keys(&["j", "Enter"]);
     let screen = tmux.wait_for("column budget is missing live");
     assert!(screen.contains("2 missing"), "{screen}");
-    tmux.keys(&["Escape", "q"]);
+    // Esc and q apart: sent together a terminal reads them as Alt-q.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("94 missing");
+    tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
     // Back on the normal screen, in cooked mode: the console's frame is gone

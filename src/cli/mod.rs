@@ -50,6 +50,10 @@ pub struct Cli {
     /// Open the console on this backup (directory, or a single JSON file).
     #[arg(long, value_name = "PATH")]
     pub backup: Option<PathBuf>,
+    /// Console colour theme: dark (default), light, high-contrast, or one of yours in
+    /// <config dir>/themes/NAME.toml. NO_COLOR is respected.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,7 +129,12 @@ pub fn resolve_db_url(flag: Option<&str>) -> Result<DbUrl> {
 /// returned for the caller to print.
 pub async fn run(cli: Cli) -> Result<i32> {
     let Some(command) = cli.command else {
-        return run_console(cli.db.as_deref(), cli.backup.as_deref()).await;
+        return run_console(
+            cli.db.as_deref(),
+            cli.backup.as_deref(),
+            cli.theme.as_deref(),
+        )
+        .await;
     };
     match command {
         Command::Inspect(args) => run_inspect(&args),
@@ -138,7 +147,11 @@ pub async fn run(cli: Cli) -> Result<i32> {
 
 /// `lifeboat --backup PATH [--db URL]`: the console, LIVE with a database
 /// (flag or environment), READ-ONLY without.
-async fn run_console(db: Option<&str>, backup: Option<&std::path::Path>) -> Result<i32> {
+async fn run_console(
+    db: Option<&str>,
+    backup: Option<&std::path::Path>,
+    theme: Option<&str>,
+) -> Result<i32> {
     let Some(backup) = backup else {
         return Err(Error::Usage(
             "give a command (lifeboat --help lists them) or open the console with --backup PATH [--db URL]"
@@ -162,7 +175,7 @@ async fn run_console(db: Option<&str>, backup: Option<&std::path::Path>) -> Resu
         }
         None => None,
     };
-    crate::console::run::run(live, backup).await
+    crate::console::run::run(live, backup, theme).await
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<i32> {

@@ -2,6 +2,7 @@
 //! in (an operator intent, a table diffed in the background), the new state
 //! out, plus at most one [`Effect`] for the I/O edge to carry out.
 
+use super::keymap::Action;
 use crate::diff::{TableDiff, TableStatus};
 
 /// What the console may do to the live database.
@@ -107,6 +108,24 @@ impl App {
     pub fn focused(&self) -> Option<&TableDiff> {
         self.tables.get(self.cursor)
     }
+}
+
+/// What a keymap action means to the screens built so far (`None`: not
+/// yet, so help and footer leave it out).
+pub fn intent(action: Action) -> Option<Intent> {
+    Some(match action {
+        Action::Up => Intent::Up,
+        Action::Down => Intent::Down,
+        Action::PageUp => Intent::PageUp,
+        Action::PageDown => Intent::PageDown,
+        Action::Top => Intent::Top,
+        Action::Bottom => Intent::Bottom,
+        Action::Open | Action::Right => Intent::Open,
+        Action::Back | Action::Left => Intent::Back,
+        Action::Help => Intent::Help,
+        Action::Quit => Intent::Quit,
+        _ => return None,
+    })
 }
 
 /// The one transition. Pure: same state and message, same result.

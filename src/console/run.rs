@@ -2,18 +2,26 @@
 //! on exit and on panic by ratatui's init), keys read on their own thread,
 //! the diff running in the background, all funnelled into [`update`].
 
-use super::app::{update, App, Effect, Intent, Mode, Msg, Sides};
+use super::app::{update, App, Effect, Mode, Msg, Sides};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::view::Look;
 use crate::backup::Backup;
 use crate::diff::{diff, DiffOptions, TableDiff, TableStatus};
 use crate::error::{Error, Result};
 use crate::live::LiveDb;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::Event;
 use std::sync::Arc;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 /// Open the console on `backup`, with `live` when there is one (LIVE mode),
 /// else read-only over the backup. Returns the exit code.
-pub async fn run(live: Option<LiveDb>, backup: Backup) -> Result<i32> {
+pub async fn run(live: Option<LiveDb>, backup: Backup, theme_name: Option<&str>) -> Result<i32> {
+    let config =
+        directories::ProjectDirs::from("", "", "lifeboat").map(|d| d.config_dir().to_path_buf());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::load(theme_name, config.as_deref(), no_color)?;
+    let keymap = Keymap::load(config.as_deref())?;
     let sides = Sides {
         live: live.as_ref().map(LiveDb::target),
         backup: backup.path.display().to_string(),
@@ -27,7 +35,7 @@ pub async fn run(live: Option<LiveDb>, backup: Backup) -> Result<i32> {
     let mut app = App::new(sides, mode);
     let (tx, mut rx) = unbounded_channel::<Msg>();
     spawn_loading(live, backup, tx.clone());
-    spawn_keys(tx);
+    spawn_keys(tx, keymap.clone());
 
     let mut terminal = ratatui::try_init()
         .map_err(|e| Error::Other(format!("cannot set up the terminal: {e}")))?;
@@ -40,7 +48,11 @@ pub async fn run(live: Option<LiveDb>, backup: Backup) -> Result<i32> {
                 update(&mut app, Msg::Resize { rows });
             }
         }
-        if let Err(e) = terminal.draw(|f| super::view::draw(f, &app)) {
+        let look = Look {
+            theme: &theme,
+            keymap: &keymap,
+        };
+        if let Err(e) = terminal.draw(|f| super::view::draw(f, &app, look)) {
             break Err(terminal_error(&e));
         }
         let Some(msg) = rx.recv().await else {
@@ -113,14 +125,17 @@ fn backup_only(name: String, rows: u64) -> TableDiff {
 }
 
 /// Keys on their own thread (crossterm's read blocks).
-fn spawn_keys(tx: UnboundedSender<Msg>) {
+fn spawn_keys(tx: UnboundedSender<Msg>, keymap: Keymap) {
     std::thread::spawn(move || loop {
         let event = match crossterm::event::read() {
             Ok(event) => event,
             Err(_) => return,
         };
         let msg = match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => intent(key).map(Msg::Intent),
+            Event::Key(key) => keymap
+                .action(&key)
+                .and_then(super::app::intent)
+                .map(Msg::Intent),
             Event::Resize(width, height) => Some(Msg::Resize {
                 rows: super::view::list_rows(ratatui::layout::Rect::new(0, 0, width, height)),
             }),
@@ -132,24 +147,4 @@ fn spawn_keys(tx: UnboundedSender<Msg>) {
             }
         }
     });
-}
-
-/// The default bindings (issue 4 item 7).
-fn intent(key: KeyEvent) -> Option<Intent> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-        return Some(Intent::Quit);
-    }
-    Some(match key.code {
-        KeyCode::Up | KeyCode::Char('k') => Intent::Up,
-        KeyCode::Down | KeyCode::Char('j') => Intent::Down,
-        KeyCode::PageUp => Intent::PageUp,
-        KeyCode::PageDown => Intent::PageDown,
-        KeyCode::Home | KeyCode::Char('g') => Intent::Top,
-        KeyCode::End | KeyCode::Char('G') => Intent::Bottom,
-        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Intent::Open,
-        KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => Intent::Back,
-        KeyCode::Char('?') => Intent::Help,
-        KeyCode::Char('q') => Intent::Quit,
-        _ => return None,
-    })
 }

@@ -49,7 +49,15 @@ fn demo_app() -> App {
 fn render(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test backend");
     terminal
-        .draw(|f| crate::console::view::draw(f, app))
+        .draw(|f| {
+            let theme = crate::console::theme::Theme::load(None, None, false).expect("dark theme");
+            let keymap = crate::console::keymap::Keymap::default();
+            let look = crate::console::view::Look {
+                theme: &theme,
+                keymap: &keymap,
+            };
+            crate::console::view::draw(f, app, look)
+        })
         .expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();

@@ -3,10 +3,11 @@
 //! [`visible`] so no control character reaches the terminal.
 
 use super::app::{status_label, App, Mode, Screen};
+use super::keymap::{Action, Keymap};
+use super::theme::{Role, Theme};
 use crate::diff::TableStatus;
 use crate::report::visible;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
@@ -17,31 +18,38 @@ pub fn list_rows(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(6)).max(1)
 }
 
-pub fn draw(frame: &mut Frame<'_>, app: &App) {
+/// How things look and which keys do what: the theme's semantic roles and
+/// the keymap (the footer and help show the operator's own bindings).
+#[derive(Clone, Copy)]
+pub struct Look<'a> {
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, look: Look<'_>) {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    draw_header(frame, header, app);
+    let t = look.theme;
+    frame.render_widget(Block::new().style(t.style(Role::Background)), frame.area());
+    draw_header(frame, header, app, t);
     match app.screen {
-        Screen::Tables => draw_tables(frame, body, app),
-        Screen::Table(i) => draw_table_summary(frame, body, app, i),
+        Screen::Tables => draw_tables(frame, body, app, t),
+        Screen::Table(i) => draw_table_summary(frame, body, app, i, t),
     }
-    draw_footer(frame, footer, app);
+    draw_footer(frame, footer, app, look);
     if app.help {
-        draw_help(frame, frame.area());
+        draw_help(frame, frame.area(), look);
     }
 }
 
-fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App) {
+fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme) {
     let mode = match app.mode {
-        Mode::Live => Span::styled(
-            " LIVE ",
-            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
-        ),
-        Mode::ReadOnly => Span::styled(" READ-ONLY ", Style::new().add_modifier(Modifier::BOLD)),
+        Mode::Live => Span::styled(" LIVE ", t.style(Role::ModeLive)),
+        Mode::ReadOnly => Span::styled(" READ-ONLY ", t.style(Role::ModeReadonly)),
     };
     let live = app.sides.live.as_deref().map_or_else(
         || "(none: exploring the backup)".to_owned(),
@@ -59,7 +67,7 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App) {
             width = mode_width(app.mode)
         )),
     ];
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).style(t.style(Role::Text)), area);
 }
 
 fn mode_width(mode: Mode) -> usize {
@@ -69,7 +77,7 @@ fn mode_width(mode: Mode) -> usize {
     }
 }
 
-fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App) {
+fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let loading = match (app.loaded, &app.error) {
         (_, Some(e)) => format!(" Tables — loading failed: {} ", visible(e)),
         (Some(n), None) => format!(" Tables ({n}) "),
@@ -96,7 +104,7 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 count(t.backup_rows),
                 count(t.live_rows),
             ])
-            .style(status_style(t.status))
+            .style(theme.style(status_role(t.status)))
         });
     let widths = [
         Constraint::Length(1),
@@ -107,11 +115,15 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App) {
     ];
     let table = Table::new(rows, widths)
         .header(
-            Row::new(vec!["", "table", "status", "backup", "live"])
-                .style(Style::new().add_modifier(Modifier::BOLD)),
+            Row::new(vec!["", "table", "status", "backup", "live"]).style(theme.style(Role::Title)),
         )
-        .block(Block::new().borders(Borders::ALL).title(loading))
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        .block(
+            Block::new()
+                .borders(Borders::ALL)
+                .border_style(theme.style(Role::Focus))
+                .title(Span::styled(loading, theme.style(Role::Title))),
+        )
+        .row_highlight_style(theme.style(Role::Selected));
     let mut state = TableState::default();
     if !app.tables.is_empty() {
         state.select(Some(app.cursor.saturating_sub(app.offset)));
@@ -131,17 +143,17 @@ fn glyph(status: TableStatus) -> &'static str {
     }
 }
 
-fn status_style(status: TableStatus) -> Style {
+/// The theme role of a table's status.
+fn status_role(status: TableStatus) -> Role {
     match status {
-        TableStatus::TableMissing | TableStatus::RowsMissing => {
-            Style::new().add_modifier(Modifier::BOLD)
-        }
-        TableStatus::Identical => Style::new().add_modifier(Modifier::DIM),
-        _ => Style::new(),
+        TableStatus::TableMissing | TableStatus::RowsMissing => Role::DiffMissing,
+        TableStatus::RowsChanged | TableStatus::SchemaDrift => Role::DiffChanged,
+        TableStatus::OnlyInLive => Role::DiffExtra,
+        TableStatus::Identical => Role::DiffIdentical,
     }
 }
 
-fn draw_table_summary(frame: &mut Frame<'_>, area: Rect, app: &App, i: usize) {
+fn draw_table_summary(frame: &mut Frame<'_>, area: Rect, app: &App, i: usize, theme: &Theme) {
     let Some(t) = app.tables.get(i) else {
         return;
     };
@@ -170,37 +182,70 @@ fn draw_table_summary(frame: &mut Frame<'_>, area: Rect, app: &App, i: usize) {
     }
     let block = Block::new()
         .borders(Borders::ALL)
-        .title(format!(" {} ", visible(&t.name)));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let keys = match (app.help, app.screen) {
-        (true, _) => "Esc close help",
-        (false, Screen::Tables) => "↑↓/jk move  PgUp/PgDn page  Enter open  ? help  q quit",
-        (false, Screen::Table(_)) => "Esc back  ? help  q quit",
-    };
+        .border_style(theme.style(Role::Focus))
+        .title(Span::styled(
+            format!(" {} ", visible(&t.name)),
+            theme.style(Role::Title),
+        ));
     frame.render_widget(
-        Paragraph::new(keys).style(Style::new().add_modifier(Modifier::DIM)),
+        Paragraph::new(lines)
+            .style(theme.style(Role::Text))
+            .block(block),
         area,
     );
 }
 
-fn draw_help(frame: &mut Frame<'_>, area: Rect) {
-    let bindings = [
-        ("↑ ↓  k j", "move"),
-        ("PgUp PgDn", "page"),
-        ("g G", "first / last"),
-        ("Enter", "open the table"),
-        ("Esc", "back"),
-        ("?", "this help"),
-        ("q", "quit"),
-    ];
-    let lines: Vec<Line> = bindings
+/// The keys that work here, in the operator's own bindings.
+fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App, look: Look<'_>) {
+    let actions: &[Action] = match (app.help, app.screen) {
+        (true, _) => &[Action::Back],
+        (false, Screen::Tables) => &[
+            Action::Up,
+            Action::Down,
+            Action::PageDown,
+            Action::Open,
+            Action::Help,
+            Action::Quit,
+        ],
+        (false, Screen::Table(_)) => &[Action::Back, Action::Help, Action::Quit],
+    };
+    let mut spans = Vec::new();
+    for &action in actions {
+        spans.push(Span::styled(
+            look.keymap.keys_for(action),
+            look.theme.style(Role::Key),
+        ));
+        spans.push(Span::styled(
+            format!(" {}  ", action.short()),
+            look.theme.style(Role::Muted),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Every binding, from the keymap in use.
+fn draw_help(frame: &mut Frame<'_>, area: Rect, look: Look<'_>) {
+    // Only what works today: a key that does nothing is worse than none.
+    let help: Vec<(String, String)> = Action::ALL
         .iter()
-        .map(|(k, what)| Line::from(format!("{k:<12} {what}")))
+        .filter(|a| super::app::intent(**a).is_some())
+        .map(|&a| (look.keymap.keys_for(a), a.description().to_owned()))
         .collect();
-    let width = 40.min(area.width);
+    let key_width = help
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<Line> = help
+        .iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!("{keys:<key_width$}  "), look.theme.style(Role::Key)),
+                Span::styled(what.clone(), look.theme.style(Role::Text)),
+            ])
+        })
+        .collect();
+    let width = (key_width as u16 + 48).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
@@ -210,7 +255,12 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect) {
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(" Keys ")),
+        Paragraph::new(lines).block(
+            Block::new()
+                .borders(Borders::ALL)
+                .border_style(look.theme.style(Role::Focus))
+                .title(Span::styled(" Keys ", look.theme.style(Role::Title))),
+        ),
         popup,
     );
 }
