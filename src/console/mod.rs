@@ -2,3 +2,5 @@
 //! preview, rehearse, restore — the CLI's library behind a ratatui screen.
 //! State and `update` are pure; drawing is a pure function of the state;
 //! terminal and database I/O stay at the edge.
+
+pub mod search;
