@@ -6,5 +6,6 @@
 pub mod app;
 pub mod keymap;
 pub mod run;
+pub mod search;
 pub mod theme;
 pub mod view;
