@@ -10,10 +10,13 @@ pub use inspect_text::render_inspect;
 
 use std::borrow::Cow;
 
-/// Text safe to print: control characters and escape sequences become
-/// visible escapes (`\n`, `\u{1b}`), so a hostile backup cannot drive the terminal.
+/// Text safe to print: control characters, escape sequences and the
+/// invisible characters that reorder or hide text (bidi overrides, zero
+/// widths: Trojan Source) become visible escapes (`\n`, `\u{1b}`,
+/// `\u{202e}`), so a hostile backup can neither drive the terminal nor
+/// disguise a name.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(crate::value::needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -22,7 +25,7 @@ pub fn visible(s: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if crate::value::needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -94,5 +97,13 @@ mod tests {
     fn escapes_control_characters() {
         assert_eq!(visible("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
         assert_eq!(visible("plain ünïcode"), "plain ünïcode");
+    }
+
+    #[test]
+    fn escapes_characters_that_reorder_or_hide_text() {
+        // A table named to look like another (Trojan Source).
+        assert_eq!(visible("users\u{202e}txt.exe"), "users\\u{202e}txt.exe");
+        assert_eq!(visible("a\u{200b}b"), "a\\u{200b}b");
+        assert_eq!(visible("\u{feff}id"), "\\u{feff}id");
     }
 }

@@ -39,7 +39,7 @@ pub(crate) fn display_short(text: &str, max: usize) -> String {
 
 /// Whether a character must not reach a terminal raw: controls, and the
 /// invisible format characters that reorder or hide text (Trojan Source).
-fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200b}'..='\u{200f}'

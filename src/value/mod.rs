@@ -29,6 +29,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub use display::display_value;
+pub(crate) use display::needs_escape;
 pub use typename::normalize_type;
 
 /// A raw value as a side delivered it, before interpretation in a column type.
