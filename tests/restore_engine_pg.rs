@@ -93,6 +93,20 @@ async fn run(
     .unwrap()
 }
 
+/// What verification says after a committed restore.
+async fn verify_after(url: &DbUrl, prepared: &Prepared) -> lifeboat::restore::verify::Verification {
+    let live = LiveDb::connect(url, &LiveOptions::default()).await.unwrap();
+    let scripts = prepared.scripts.as_ref().expect("plan is executable");
+    lifeboat::restore::verify::verify(
+        &live,
+        &prepared.catalog,
+        &prepared.selection,
+        &scripts.expected,
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_row_inserted_live_after_the_plan_rolls_everything_back() {
     let db = TestPg::new().await;
@@ -311,18 +325,7 @@ async fn verification_reports_values_a_trigger_changed() {
     let (url, prepared) = plan(&db, dir.path(), &["projects:name=Lost"], OnConflict::Skip).await;
     let result = run(&url, &prepared, Mode::Commit).await;
     assert_eq!(result.outcome, Outcome::Committed, "{result:?}");
-    let live = LiveDb::connect(&url, &LiveOptions::default())
-        .await
-        .unwrap();
-    let scripts = prepared.scripts.as_ref().unwrap();
-    let v = lifeboat::restore::verify::verify(
-        &live,
-        &prepared.catalog,
-        &prepared.selection,
-        &scripts.expected,
-    )
-    .await
-    .unwrap();
+    let v = verify_after(&url, &prepared).await;
     assert_eq!(v.rows_checked, 3);
     assert_eq!(v.mismatches.len(), 2, "{:?}", v.mismatches);
     assert!(
@@ -386,18 +389,7 @@ async fn a_few_rows_of_a_large_table_are_read_by_key_and_compare_the_same() {
     );
     let result = run(&url, &prepared, Mode::Commit).await;
     assert_eq!(result.outcome, Outcome::Committed, "{result:?}");
-    let live = LiveDb::connect(&url, &LiveOptions::default())
-        .await
-        .unwrap();
-    let scripts = prepared.scripts.as_ref().unwrap();
-    let v = lifeboat::restore::verify::verify(
-        &live,
-        &prepared.catalog,
-        &prepared.selection,
-        &scripts.expected,
-    )
-    .await
-    .unwrap();
+    let v = verify_after(&url, &prepared).await;
     assert!(v.ok(), "{:?}", v.mismatches);
     assert_eq!(v.rows_checked, 2);
 }

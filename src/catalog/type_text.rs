@@ -67,3 +67,25 @@ pub(crate) fn base_is(type_text: &str, base: &str) -> bool {
     let t = t.strip_prefix("pg_catalog.").unwrap_or(t);
     t.eq_ignore_ascii_case(base)
 }
+
+/// A PostgreSQL WHERE clause matching rows whose key columns (`(name,
+/// declared type)`) hold one of the keys bound as text arrays `$1, $2, ...`
+/// (one per column): `"id" = ANY($1::text[]::uuid[])`, or for a composite
+/// key `("a", "b") IN (SELECT * FROM unnest($1::text[]::int4[], ...))`.
+/// One array instead of thousands of literals keeps the server's parse cheap.
+pub(crate) fn key_in_bound_arrays(columns: &[(&str, &str)]) -> Result<String, Incompatible> {
+    let mut arrays = Vec::with_capacity(columns.len());
+    let mut names = Vec::with_capacity(columns.len());
+    for (n, (name, data_type)) in columns.iter().enumerate() {
+        arrays.push(format!("${}::text[]::{}[]", n + 1, cast_type(data_type)?));
+        names.push(crate::catalog::quote_ident(name));
+    }
+    Ok(match names.as_slice() {
+        [one] => format!("{one} = ANY({})", arrays[0]),
+        _ => format!(
+            "({}) IN (SELECT * FROM unnest({}))",
+            names.join(", "),
+            arrays.join(", ")
+        ),
+    })
+}

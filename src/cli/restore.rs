@@ -178,10 +178,7 @@ pub async fn run_plan(args: &PlanArgs) -> Result<i32> {
 }
 
 fn plan_exit(summary: &crate::restore::summary::PlanSummary) -> i32 {
-    let nothing = summary.rows_to_insert + summary.rows_to_update == 0;
-    if summary.executable
-        || (nothing && summary.blockers.is_empty() && summary.preflight_failures.is_empty())
-    {
+    if summary.executable || summary.nothing_to_do() {
         EXIT_SAME
     } else {
         EXIT_ERROR

@@ -6,7 +6,7 @@
 use super::copy_text::{CopyError, CopyTextParser};
 use super::db_url::DbUrl;
 use super::{db_error, select_list, LiveOptions};
-use crate::catalog::type_text::cast_type;
+use crate::catalog::type_text::key_in_bound_arrays;
 use crate::catalog::{
     quote_ident, Catalog, Column, Dialect, ForeignKey, Identity, KeyConstraint, Table, TableName,
 };
@@ -274,22 +274,11 @@ impl PgLive {
         for &i in columns {
             list.push(format!("{}::text", quote_ident(&column(i)?.name)));
         }
-        let mut arrays = Vec::with_capacity(key.len());
-        let mut key_names = Vec::with_capacity(key.len());
-        for (n, &i) in key.iter().enumerate() {
-            let c = column(i)?;
-            let type_name = cast_type(&c.data_type).map_err(|e| Error::Other(e.reason))?;
-            arrays.push(format!("${}::text[]::{type_name}[]", n + 1));
-            key_names.push(quote_ident(&c.name));
-        }
-        let filter = match key_names.as_slice() {
-            [one] => format!("{one} = ANY({})", arrays[0]),
-            _ => format!(
-                "({}) IN (SELECT * FROM unnest({}))",
-                key_names.join(", "),
-                arrays.join(", ")
-            ),
-        };
+        let typed = key
+            .iter()
+            .map(|&i| column(i).map(|c| (c.name.as_str(), c.data_type.as_str())))
+            .collect::<Result<Vec<_>>>()?;
+        let filter = key_in_bound_arrays(&typed).map_err(|e| Error::Other(e.reason))?;
         let sql = format!(
             "SELECT {} FROM {} WHERE {filter}",
             if list.is_empty() {

@@ -65,6 +65,19 @@ pub struct Execution {
     pub notes: Vec<String>,
 }
 
+impl Failure {
+    /// A failure at the end of the transaction (COMMIT or what stands in for it).
+    fn at_end(statement: usize, head: &str, error: String) -> Self {
+        Failure {
+            statement,
+            head: head.to_owned(),
+            rows: Vec::new(),
+            rows_total: 0,
+            error,
+        }
+    }
+}
+
 impl Execution {
     fn new() -> Self {
         Execution {
@@ -235,13 +248,11 @@ async fn run_statements(
         // Deferred foreign keys are checked at COMMIT; check them now so a
         // rehearsal sees what COMMIT would.
         if let Err(e) = writer.execute("SET CONSTRAINTS ALL IMMEDIATE;").await {
-            run.failure = Some(Failure {
-                statement: statements.len(),
-                head: "COMMIT; (deferred foreign keys)".into(),
-                rows: Vec::new(),
-                rows_total: 0,
-                error: e.to_string(),
-            });
+            run.failure = Some(Failure::at_end(
+                statements.len(),
+                "COMMIT; (deferred foreign keys)",
+                e.to_string(),
+            ));
             return Ok(());
         }
     }
@@ -258,25 +269,17 @@ async fn run_statements(
         return Ok(());
     }
     if let Err(e) = before_commit() {
-        run.failure = Some(Failure {
-            statement: statements.len(),
-            head: "COMMIT;".into(),
-            rows: Vec::new(),
-            rows_total: 0,
-            error: format!("not committed: {e}"),
-        });
+        run.failure = Some(Failure::at_end(
+            statements.len(),
+            "COMMIT;",
+            format!("not committed: {e}"),
+        ));
         return Ok(());
     }
     match writer.execute("COMMIT;").await {
         Ok(_) => run.outcome = Outcome::Committed,
         Err(e) => {
-            run.failure = Some(Failure {
-                statement: statements.len(),
-                head: "COMMIT;".into(),
-                rows: Vec::new(),
-                rows_total: 0,
-                error: e.to_string(),
-            });
+            run.failure = Some(Failure::at_end(statements.len(), "COMMIT;", e.to_string()));
         }
     }
     Ok(())
@@ -316,17 +319,15 @@ async fn sqlite_deferred_violations(
             .copied()
             .unwrap_or(0);
         if now > before {
-            return Ok(Some(Failure {
-                statement: 0,
-                head: "COMMIT; (deferred foreign keys)".into(),
-                rows: Vec::new(),
-                rows_total: 0,
-                error: format!(
+            return Ok(Some(Failure::at_end(
+                0,
+                "COMMIT; (deferred foreign keys)",
+                format!(
                     "{} row(s) of {} would reference rows that do not exist; SQLite would refuse the COMMIT",
                     now - before,
                     visible(t)
                 ),
-            }));
+            )));
         }
     }
     Ok(None)

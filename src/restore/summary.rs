@@ -55,6 +55,15 @@ pub struct PlanSummary {
     pub script_sha256: Option<String>,
 }
 
+impl PlanSummary {
+    /// Every picked row is live already and nothing blocks: nothing to run.
+    pub fn nothing_to_do(&self) -> bool {
+        self.rows_to_insert + self.rows_to_update == 0
+            && self.blockers.is_empty()
+            && self.preflight_failures.is_empty()
+    }
+}
+
 /// Summarize `sel`; `scripts` is `None` when the plan is blocked (or the
 /// scripts could not be built: `extra_blockers` says why). `triggers` are
 /// the live triggers, reported for the tables written.
@@ -374,10 +383,7 @@ pub fn render_text(s: &PlanSummary) -> String {
         "\n{}",
         if s.executable {
             "The plan can run."
-        } else if s.rows_to_insert + s.rows_to_update == 0
-            && s.blockers.is_empty()
-            && s.preflight_failures.is_empty()
-        {
+        } else if s.nothing_to_do() {
             "Nothing to restore: every picked row is already live."
         } else {
             "The plan is BLOCKED: nothing will run until the items above are resolved."

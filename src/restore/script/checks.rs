@@ -139,27 +139,16 @@ fn absent_bound(render: &Renderer<'_>, t: usize, rows: &[usize]) -> Result<Check
             bind.push(value.clone());
         }
     }
-    let mut arrays = Vec::with_capacity(key_columns.len());
-    for (n, c) in key_columns.iter().enumerate() {
+    let mut typed = Vec::with_capacity(key_columns.len());
+    for c in &key_columns {
         let i = render.column(t, c)?;
         let data_type = render.tables[t]
             .live
-            .map(|l| l.columns[i].data_type.as_str())
-            .unwrap_or("text");
-        let type_name = crate::catalog::type_text::cast_type(data_type)
-            .map_err(|e| crate::error::Error::Other(e.reason))?;
-        arrays.push(format!("${}::text[]::{type_name}[]", n + 1));
+            .map_or("text", |l| l.columns[i].data_type.as_str());
+        typed.push((*c, data_type));
     }
-    let columns: Vec<String> = key_columns.iter().map(|c| quote_ident(c)).collect();
-    let filter = if columns.len() == 1 {
-        format!("{} = ANY({})", columns[0], arrays[0])
-    } else {
-        format!(
-            "({}) IN (SELECT * FROM unnest({}))",
-            columns.join(", "),
-            arrays.join(", ")
-        )
-    };
+    let filter = crate::catalog::type_text::key_in_bound_arrays(&typed)
+        .map_err(|e| crate::error::Error::Other(e.reason))?;
     Ok(Check {
         table: table.clone(),
         sql: format!(
