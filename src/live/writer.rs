@@ -6,10 +6,9 @@ use super::db_error;
 use super::db_url::DbUrl;
 use crate::catalog::Dialect;
 use crate::error::{Error, Result};
-use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{AssertSqlSafe, Connection, Row};
+use sqlx::{AssertSqlSafe, Connection, Decode, Postgres, Row, Sqlite, Type};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -102,54 +101,36 @@ impl Writer {
         sql: &str,
         binds: &[Vec<String>],
     ) -> Result<Vec<Option<String>>> {
-        let text = || AssertSqlSafe(sql.to_owned());
-        let rows = match &mut self.conn {
-            Conn::Postgres(c) => {
-                binds
-                    .iter()
-                    .fold(sqlx::query(text()), |q, b| q.bind(b.clone()))
-                    .fetch(c)
-                    .map_ok(|r| r.try_get::<Option<String>, _>(0))
-                    .try_collect::<Vec<_>>()
-                    .await
-            }
-            Conn::Sqlite(c) => {
-                sqlx::query(text())
-                    .fetch(c)
-                    .map_ok(|r| r.try_get::<Option<String>, _>(0))
-                    .try_collect::<Vec<_>>()
-                    .await
-            }
-        }
-        .map_err(|e| db_error(&self.url, "check failed", &e))?;
-        rows.into_iter()
-            .map(|r| r.map_err(|e| db_error(&self.url, "check failed", &e)))
-            .collect()
+        self.first_column(sql, binds).await
     }
 
     /// Run a query whose single column is a 64-bit integer.
     pub async fn int_column(&mut self, sql: &str) -> Result<Vec<i64>> {
+        self.first_column(sql, &[]).await
+    }
+
+    /// The first column of every row of `sql`, decoded as `T`.
+    async fn first_column<T>(&mut self, sql: &str, binds: &[Vec<String>]) -> Result<Vec<T>>
+    where
+        T: for<'r> Decode<'r, Postgres> + Type<Postgres>,
+        T: for<'r> Decode<'r, Sqlite> + Type<Sqlite>,
+        T: Send + Unpin,
+    {
         let text = || AssertSqlSafe(sql.to_owned());
-        let rows = match &mut self.conn {
+        let rows: sqlx::Result<Vec<T>> = match &mut self.conn {
             Conn::Postgres(c) => {
-                sqlx::query(text())
-                    .fetch(c)
-                    .map_ok(|r| r.try_get::<i64, _>(0))
-                    .try_collect::<Vec<_>>()
-                    .await
+                let query = binds
+                    .iter()
+                    .fold(sqlx::query(text()), |q, b| q.bind(b.clone()));
+                let rows = query.fetch_all(c).await;
+                rows.and_then(|rows| rows.iter().map(|r| r.try_get(0)).collect())
             }
             Conn::Sqlite(c) => {
-                sqlx::query(text())
-                    .fetch(c)
-                    .map_ok(|r| r.try_get::<i64, _>(0))
-                    .try_collect::<Vec<_>>()
-                    .await
+                let rows = sqlx::query(text()).fetch_all(c).await;
+                rows.and_then(|rows| rows.iter().map(|r| r.try_get(0)).collect())
             }
-        }
-        .map_err(|e| db_error(&self.url, "check failed", &e))?;
-        rows.into_iter()
-            .map(|r| r.map_err(|e| db_error(&self.url, "check failed", &e)))
-            .collect()
+        };
+        rows.map_err(|e| db_error(&self.url, "check failed", &e))
     }
 
     /// PostgreSQL: every table the current transaction has written so far,
