@@ -34,31 +34,19 @@ pub fn compare_keyed(backup: &Digest, live: &Digest, collect_keys: bool) -> RowC
         changed_per_column: vec![0; live.ncols],
         ..RowComparison::default()
     };
-    let mut backup_seen = vec![false; backup.distinct_rows() as usize];
-    for live_row in 0..live.distinct_rows() {
-        let key = live.key_bytes(live_row);
-        let found = backup
-            .find_hashed(live.key_hash(live_row), key)
-            .filter(|&b| !backup_seen[b as usize]);
+    let backup_seen = pair_keyed(backup, live, |live_row, found| {
         let Some(row) = found else {
             out.extra += 1;
             if collect_keys {
                 out.extra_keys.push(live.key(live_row));
             }
-            continue;
+            return;
         };
-        backup_seen[row as usize] = true;
-        let differing: Vec<usize> = backup
-            .row_hashes(row)
-            .iter()
-            .zip(live.row_hashes(live_row))
-            .enumerate()
-            .filter(|(_, (b, l))| **b != ABSENT_HASH && b != l)
-            .map(|(i, _)| i)
-            .collect();
+        let differing: Vec<usize> =
+            differing_columns(backup.row_hashes(row), live.row_hashes(live_row)).collect();
         if differing.is_empty() {
             out.identical += 1;
-            continue;
+            return;
         }
         out.changed += 1;
         for &c in &differing {
@@ -70,7 +58,7 @@ pub fn compare_keyed(backup: &Digest, live: &Digest, collect_keys: bool) -> RowC
                 columns: differing,
             });
         }
-    }
+    });
     for (row, seen) in backup_seen.iter().enumerate() {
         if !seen {
             out.missing += 1;
@@ -81,6 +69,42 @@ pub fn compare_keyed(backup: &Digest, live: &Digest, collect_keys: bool) -> RowC
     }
     sort(&mut out);
     out
+}
+
+/// Pair each live row (in live order) with the backup row of the same key:
+/// `on_live(live_row, Some(backup_row))`, or `None` when the key is only
+/// live. A backup row pairs at most once. Returns which backup rows paired.
+pub(crate) fn pair_keyed(
+    backup: &Digest,
+    live: &Digest,
+    mut on_live: impl FnMut(u32, Option<u32>),
+) -> Vec<bool> {
+    let mut backup_seen = vec![false; backup.distinct_rows() as usize];
+    for live_row in 0..live.distinct_rows() {
+        let key = live.key_bytes(live_row);
+        let found = backup
+            .find_hashed(live.key_hash(live_row), key)
+            .filter(|&b| !backup_seen[b as usize]);
+        if let Some(row) = found {
+            backup_seen[row as usize] = true;
+        }
+        on_live(live_row, found);
+    }
+    backup_seen
+}
+
+/// Live columns whose hashes differ between a paired backup and live row;
+/// a column absent from the backup row is not compared.
+pub(crate) fn differing_columns<'a>(
+    backup: &'a [u64],
+    live: &'a [u64],
+) -> impl Iterator<Item = usize> + 'a {
+    backup
+        .iter()
+        .zip(live)
+        .enumerate()
+        .filter(|(_, (b, l))| **b != ABSENT_HASH && b != l)
+        .map(|(i, _)| i)
 }
 
 /// Compare keyless tables as multisets of whole rows: each copy of a row

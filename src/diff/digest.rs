@@ -313,7 +313,9 @@ impl<'p> DigestBuilder<'p> {
 
     /// Add one row. `cell(i)` gives live column `i`'s value, `None` when the
     /// row has no such field. `line` is the row's source line (0 for live rows).
-    pub fn add<'c>(&mut self, line: u64, cell: impl Fn(usize) -> Option<&'c Cell>) {
+    /// Returns the row's digest row: a new one, or the earlier row with the
+    /// same key (a whole-row copy, or a duplicate key).
+    pub fn add<'c>(&mut self, line: u64, cell: impl Fn(usize) -> Option<&'c Cell>) -> u32 {
         self.hashes.clear();
         self.key_buf.clear();
         self.key_parts.clear();
@@ -378,18 +380,20 @@ impl<'p> DigestBuilder<'p> {
             }
         }
         self.digest.rows += 1;
-        if let Some(first) = self.digest.insert(&self.key_buf, &self.hashes, line) {
-            if !whole_row {
-                self.duplicate_count += 1;
-                if self.duplicates.len() < self.sample_limit {
-                    self.duplicates.push(DuplicateKey {
-                        key: decode_key(&self.key_buf),
-                        first_line: self.digest.line(first),
-                        line,
-                    });
-                }
+        let Some(first) = self.digest.insert(&self.key_buf, &self.hashes, line) else {
+            return self.digest.distinct_rows() - 1;
+        };
+        if !whole_row {
+            self.duplicate_count += 1;
+            if self.duplicates.len() < self.sample_limit {
+                self.duplicates.push(DuplicateKey {
+                    key: decode_key(&self.key_buf),
+                    first_line: self.digest.line(first),
+                    line,
+                });
             }
         }
+        first
     }
 
     fn note_part(&mut self, key_pos: Option<usize>, start: usize) {

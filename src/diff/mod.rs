@@ -5,7 +5,7 @@
 pub mod compare;
 pub mod digest;
 pub mod schema;
-mod table;
+pub(crate) mod table;
 #[cfg(test)]
 mod tests;
 
@@ -202,7 +202,7 @@ pub fn summarize_backup(backup: &Backup) -> BackupSummary {
 
 /// Match backup tables to live tables (and to the backup's own schema);
 /// live tables the backup does not mention come last.
-fn pair_tables<'a>(backup: &'a Backup, live: &'a Catalog) -> Vec<TablePair<'a>> {
+pub(crate) fn pair_tables<'a>(backup: &'a Backup, live: &'a Catalog) -> Vec<TablePair<'a>> {
     let mut pairs = Vec::new();
     let mut matched: Vec<&TableName> = Vec::new();
     for src in &backup.tables {
@@ -236,7 +236,7 @@ fn pair_tables<'a>(backup: &'a Backup, live: &'a Catalog) -> Vec<TablePair<'a>> 
     pairs
 }
 
-fn filter_tables<'a>(pairs: Vec<TablePair<'a>>, wanted: &[String]) -> Result<Vec<TablePair<'a>>> {
+pub(crate) fn filter_tables<'a>(pairs: Vec<TablePair<'a>>, wanted: &[String]) -> Result<Vec<TablePair<'a>>> {
     if wanted.is_empty() {
         return Ok(pairs);
     }

@@ -11,11 +11,11 @@ use super::{
     ChangedKey, IncompatibleValue, KeyInfo, KeyJson, RowKeys, TableDiff, TablePair, TableStatus,
     SAMPLE_LIMIT,
 };
-use crate::backup::{Backup, TableSource};
+use crate::backup::{Backup, BackupRow, TableSource};
 use crate::catalog::{Catalog, Table};
 use crate::error::{Error, Result};
 use crate::live::LiveDb;
-use crate::value::{classify, TypeClass};
+use crate::value::{classify, Cell, TypeClass};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -89,7 +89,7 @@ async fn count_backup_rows(backup: &Backup, src: &TableSource) -> Result<u64> {
     .await
 }
 
-async fn run_blocking<T: Send + 'static>(
+pub(crate) async fn run_blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     tokio::task::spawn_blocking(f)
@@ -98,14 +98,14 @@ async fn run_blocking<T: Send + 'static>(
 }
 
 /// What streaming one side produced.
-struct SideDigest {
-    digest: Digest,
+pub(crate) struct SideDigest {
+    pub digest: Digest,
     incompatible: Vec<Incompatibility>,
     incompatible_counts: Vec<u64>,
     duplicates: Vec<DuplicateKey>,
-    duplicate_count: u64,
+    pub duplicate_count: u64,
     /// Backup side: the columns seen in the data.
-    data_columns: Vec<String>,
+    pub data_columns: Vec<String>,
 }
 
 impl SideDigest {
@@ -130,26 +130,9 @@ async fn diff_both(
     table: &Table,
     collect_rows: bool,
 ) -> Result<TableDiff> {
-    let columns: Arc<Vec<ColumnPlan>> = Arc::new(
-        table
-            .columns
-            .iter()
-            .map(|c| ColumnPlan {
-                name: c.name.clone(),
-                class: classify(&c.data_type, catalog.dialect, &catalog.enums),
-            })
-            .collect(),
-    );
+    let columns: Arc<Vec<ColumnPlan>> = Arc::new(column_plans(table, catalog));
     let key = Arc::new(choose_key(table, pair.backup_schema));
-    // Sizing hints only: a wrong estimate costs some regrowth, never a wrong result.
-    let live_estimate = live
-        .estimate_rows(&table.name)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(0)
-        .min(100_000_000) as usize;
-    let backup_estimate = backup_size_hint(src).min(live_estimate);
+    let (backup_estimate, live_estimate) = size_estimates(live, src, table).await;
 
     let backup_side = {
         let (backup, src, columns, key) =
@@ -161,19 +144,7 @@ async fn diff_both(
             digest
         })
     };
-    let live_side = async {
-        let started = std::time::Instant::now();
-        let mut builder = DigestBuilder::new(&columns, &key, false, 0);
-        builder.reserve(live_estimate);
-        let all: Vec<usize> = (0..table.columns.len()).collect();
-        live.stream_rows(table, &all, |cells| {
-            builder.add(0, |i| cells.get(i));
-            Ok(())
-        })
-        .await?;
-        tracing::debug!(table = %table.name, elapsed_ms = started.elapsed().as_millis() as u64, "live side read");
-        Ok::<_, Error>(SideDigest::from_builder(builder, Vec::new()))
-    };
+    let live_side = digest_live(live, table, &columns, &key, live_estimate, |_, _| Ok(()));
     let (backup_side, live_side) = tokio::join!(backup_side, live_side);
     let (b, l) = (backup_side?, live_side?);
     let compared = std::time::Instant::now();
@@ -241,6 +212,54 @@ async fn diff_both(
     })
 }
 
+/// The live columns as the digests see them.
+pub(crate) fn column_plans(table: &Table, catalog: &Catalog) -> Vec<ColumnPlan> {
+    table
+        .columns
+        .iter()
+        .map(|c| ColumnPlan {
+            name: c.name.clone(),
+            class: classify(&c.data_type, catalog.dialect, &catalog.enums),
+        })
+        .collect()
+}
+
+/// Expected rows of (backup, live). Sizing hints only: a wrong estimate
+/// costs some regrowth, never a wrong result.
+pub(crate) async fn size_estimates(live: &LiveDb, src: &TableSource, table: &Table) -> (usize, usize) {
+    let live_estimate = live
+        .estimate_rows(&table.name)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+        .min(100_000_000) as usize;
+    (backup_size_hint(src).min(live_estimate), live_estimate)
+}
+
+/// Stream the live table into a digest; `on_row` also sees each row's cells
+/// (all live columns, in order) and its digest row.
+pub(crate) async fn digest_live(
+    live: &LiveDb,
+    table: &Table,
+    columns: &[ColumnPlan],
+    key: &KeySpec,
+    estimate: usize,
+    mut on_row: impl FnMut(&[Cell], u32) -> Result<()> + Send,
+) -> Result<SideDigest> {
+    let started = std::time::Instant::now();
+    let mut builder = DigestBuilder::new(columns, key, false, 0);
+    builder.reserve(estimate);
+    let all: Vec<usize> = (0..table.columns.len()).collect();
+    live.stream_rows(table, &all, |cells| {
+        let row = builder.add(0, |i| cells.get(i));
+        on_row(cells, row)
+    })
+    .await?;
+    tracing::debug!(table = %table.name, elapsed_ms = started.elapsed().as_millis() as u64, "live side read");
+    Ok(SideDigest::from_builder(builder, Vec::new()))
+}
+
 fn status_of(rows: &RowComparison, schema: &SchemaDiff) -> TableStatus {
     if rows.missing > 0 {
         TableStatus::RowsMissing
@@ -258,7 +277,7 @@ fn status_of(rows: &RowComparison, schema: &SchemaDiff) -> TableStatus {
 /// Rows are matched on the live primary key; failing that on the key the
 /// backup's schema declares (when live has all its columns); failing that
 /// on the whole row.
-fn choose_key(live: &Table, backup_schema: Option<&Table>) -> KeySpec {
+pub(crate) fn choose_key(live: &Table, backup_schema: Option<&Table>) -> KeySpec {
     let indices = |cols: &[String]| -> Option<Vec<usize>> {
         cols.iter().map(|c| live.column_index(c)).collect()
     };
@@ -296,6 +315,19 @@ fn digest_backup(
     key: &KeySpec,
     estimate: usize,
 ) -> Result<SideDigest> {
+    digest_backup_with(backup, src, columns, key, estimate, |_, _, _| Ok(()))
+}
+
+/// [`digest_backup`], with `on_row` also seeing each row, the field names
+/// seen so far and the row's digest row.
+pub(crate) fn digest_backup_with(
+    backup: &Backup,
+    src: &TableSource,
+    columns: &[ColumnPlan],
+    key: &KeySpec,
+    estimate: usize,
+    mut on_row: impl FnMut(&BackupRow, &[String], u32) -> Result<()>,
+) -> Result<SideDigest> {
     let mut reader = backup.rows(src)?;
     let mut builder = DigestBuilder::new(columns, key, true, SAMPLE_LIMIT);
     builder.reserve(estimate);
@@ -311,11 +343,12 @@ fn digest_backup(
             map_new_fields(fields, fields_mapped, columns, &mut live_to_field);
             fields_mapped = fields.len();
         }
-        builder.add(row.line, |i| {
+        let digest_row = builder.add(row.line, |i| {
             live_to_field[i]
                 .and_then(|f| row.cells.get(f))
                 .and_then(|c| c.as_ref())
         });
+        on_row(&row, fields, digest_row)?;
     }
     let data_columns = reader.columns().to_vec();
     Ok(SideDigest::from_builder(builder, data_columns))
@@ -329,7 +362,9 @@ fn backup_size_hint(src: &TableSource) -> usize {
     usize::try_from(len / 16).unwrap_or(usize::MAX)
 }
 
-fn map_new_fields(
+/// Map fields `from..` of a backup table onto `columns` by name: exact,
+/// else case-insensitive when no field has the exact name.
+pub(crate) fn map_new_fields(
     fields: &[String],
     from: usize,
     columns: &[ColumnPlan],
@@ -350,7 +385,7 @@ fn map_new_fields(
     }
 }
 
-fn duplicate_error(
+pub(crate) fn duplicate_error(
     src: &TableSource,
     b: &SideDigest,
     columns: &[ColumnPlan],

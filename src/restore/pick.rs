@@ -91,7 +91,8 @@ impl fmt::Display for PickSpec {
     }
 }
 
-fn render_table(name: &TableName) -> String {
+/// A table name as a spec writes it: parts quoted only where needed.
+pub(crate) fn render_table(name: &TableName) -> String {
     let part = |s: &str| quote_if(s, ".:\"");
     match &name.schema {
         Some(schema) => format!("{}.{}", part(schema), part(&name.name)),
