@@ -4,6 +4,7 @@
 //! execute. Only sources and the executor do I/O; the rest is pure.
 
 pub mod backup;
+pub mod browse;
 pub mod catalog;
 pub mod cli;
 pub mod console;
