@@ -17,16 +17,19 @@
 //! the best `cap` rows are kept (a bounded heap), and match positions are
 //! computed only for those, when [`RowSearch::hits`] is called.
 
+mod backup;
+mod source;
 #[cfg(test)]
 mod tests;
 
+pub use backup::{search_backup, BackupHit, BackupSearchProgress};
+pub use source::{rows_fn, RowSource, RowsFn, SearchRow};
+
 use crate::report::visible;
-use crate::value::{raw_text, Cell};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use std::fmt::Write as _;
 
 /// Above this many score-matrix cells (pattern chars × value chars) the
 /// matcher falls back to its linear greedy match, so one huge value (a
@@ -122,41 +125,6 @@ fn visible_width(c: char) -> usize {
         visible(c.encode_utf8(&mut buf)).chars().count()
     } else {
         1
-    }
-}
-
-/// A row of cells the row search can read: a backup row
-/// (`Vec<Option<Cell>>`, `None` = field absent) or a live row (`Vec<Cell>`).
-pub trait SearchRow {
-    fn cell_count(&self) -> usize;
-    /// The cell at `column`, `None` when absent.
-    fn cell(&self, column: usize) -> Option<&Cell>;
-}
-
-impl SearchRow for Vec<Option<Cell>> {
-    fn cell_count(&self) -> usize {
-        self.len()
-    }
-    fn cell(&self, column: usize) -> Option<&Cell> {
-        self.get(column).and_then(Option::as_ref)
-    }
-}
-
-impl SearchRow for Vec<Cell> {
-    fn cell_count(&self) -> usize {
-        self.len()
-    }
-    fn cell(&self, column: usize) -> Option<&Cell> {
-        self.get(column)
-    }
-}
-
-impl SearchRow for crate::backup::BackupRow {
-    fn cell_count(&self) -> usize {
-        self.cells.len()
-    }
-    fn cell(&self, column: usize) -> Option<&Cell> {
-        self.cells.get(column).and_then(Option::as_ref)
     }
 }
 
@@ -264,20 +232,20 @@ impl RowSearch {
     }
 
     /// Scan up to `budget_rows` more rows of `rows` (the same rows each call;
-    /// rows past `rows.len()` end the scan).
-    pub fn search_chunk<R: SearchRow>(&mut self, rows: &[R], budget_rows: usize) -> Progress {
+    /// a source shorter than announced ends the scan at its end).
+    pub fn search_chunk<S: RowSource + ?Sized>(
+        &mut self,
+        rows: &S,
+        budget_rows: usize,
+    ) -> Progress {
         self.total = self.total.min(rows.len());
         let end = self.next_row.saturating_add(budget_rows).min(self.total);
         if self.next_row < end {
             let m = matcher();
-            for (row, cells) in rows[self.next_row..end].iter().enumerate() {
-                if let Some((score, column)) = best_cell(&m, cells, &self.query) {
+            for row in self.next_row..end {
+                if let Some((score, column)) = best_cell(&m, &rows.row(row), &self.query) {
                     self.matched += 1;
-                    self.keep(Ranked {
-                        score,
-                        row: self.next_row + row,
-                        column,
-                    });
+                    self.keep(Ranked { score, row, column });
                 }
             }
             self.next_row = end;
@@ -286,8 +254,14 @@ impl RowSearch {
     }
 
     /// Scan everything that is left.
-    pub fn run<R: SearchRow>(&mut self, rows: &[R]) -> Progress {
+    pub fn run<S: RowSource + ?Sized>(&mut self, rows: &S) -> Progress {
         self.search_chunk(rows, usize::MAX)
+    }
+
+    /// The source has no more rows: the scan is done where it stands.
+    fn end_here(&mut self) -> Progress {
+        self.total = self.next_row;
+        self.progress()
     }
 
     fn keep(&mut self, hit: Ranked) {
@@ -302,20 +276,16 @@ impl RowSearch {
 
     /// The rows kept so far, best first, with snippets and positions
     /// (computed here, only for the kept rows). Usable mid-scan.
-    pub fn hits<R: SearchRow>(&self, rows: &[R]) -> Vec<RowHit> {
+    pub fn hits<S: RowSource + ?Sized>(&self, rows: &S) -> Vec<RowHit> {
         let mut ranked: Vec<Ranked> = self.kept.iter().map(|r| r.0).collect();
         ranked.sort_by(|a, b| b.cmp(a));
         let m = matcher();
         ranked
             .into_iter()
+            .filter(|r| r.row < rows.len())
             .filter_map(|r| {
-                let cell = rows.get(r.row)?.cell(r.column)?;
-                let text = raw_text(cell);
-                let raw = m
-                    .fuzzy_indices(&text, &self.query)
-                    .map(|(_, p)| p)
-                    .unwrap_or_default();
-                let (snippet, positions) = snippet(&text, &raw);
+                let text = rows.row(r.row).text(r.column)?.into_owned();
+                let (snippet, positions) = snippet_of(&m, &text, &self.query);
                 Some(RowHit {
                     row: r.row,
                     column: r.column,
@@ -329,33 +299,17 @@ impl RowSearch {
 }
 
 /// The best-scoring cell of a row: (score, column), leftmost on ties.
-fn best_cell<R: SearchRow>(m: &SkimMatcherV2, row: &R, query: &str) -> Option<(i64, usize)> {
+fn best_cell<R: SearchRow + ?Sized>(
+    m: &SkimMatcherV2,
+    row: &R,
+    query: &str,
+) -> Option<(i64, usize)> {
     let mut best: Option<(i64, usize)> = None;
-    let mut buf = String::new();
     for column in 0..row.cell_count() {
-        let Some(cell) = row.cell(column) else {
+        let Some(text) = row.text(column) else {
             continue;
         };
-        let owned;
-        let text: &str = match cell {
-            Cell::Null => continue,
-            // raw_text's own rendering, without an allocation per cell.
-            Cell::Int(i) => {
-                buf.clear();
-                let _ = write!(buf, "{i}");
-                &buf
-            }
-            Cell::Float(f) => {
-                buf.clear();
-                let _ = write!(buf, "{f}");
-                &buf
-            }
-            _ => {
-                owned = raw_text(cell);
-                &owned
-            }
-        };
-        if let Some(score) = score_cell(m, text, query) {
+        if let Some(score) = score_cell(m, &text, query) {
             if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, column));
             }
@@ -403,6 +357,15 @@ fn is_subsequence(text: &str, query: &str) -> bool {
         }
         q.peek().is_none()
     }
+}
+
+/// The snippet and highlight positions of a matched value's raw `text`.
+fn snippet_of(m: &SkimMatcherV2, text: &str, query: &str) -> (String, Vec<usize>) {
+    let raw = m
+        .fuzzy_indices(text, query)
+        .map(|(_, p)| p)
+        .unwrap_or_default();
+    snippet(text, &raw)
 }
 
 /// `visible(text)` cut to about [`SNIPPET_CHARS`] chars from a little before
@@ -488,9 +451,9 @@ impl AllTablesSearch {
 
     /// Scan up to `budget_rows` more rows, across table boundaries.
     /// `tables[i]` is (name, rows) of the table counted in `new`'s `table_rows[i]`.
-    pub fn search_chunk<R: SearchRow>(
+    pub fn search_chunk<S: RowSource + ?Sized>(
         &mut self,
-        tables: &[(&str, &[R])],
+        tables: &[(&str, &S)],
         budget_rows: usize,
     ) -> Progress {
         let mut budget = budget_rows;
@@ -498,9 +461,12 @@ impl AllTablesSearch {
             let Some(search) = self.searches.get_mut(self.current) else {
                 break;
             };
-            let rows = tables.get(self.current).map_or(&[][..], |t| t.1);
             let before = search.progress().scanned;
-            let after = search.search_chunk(rows, budget);
+            let after = match tables.get(self.current) {
+                Some(&(_, rows)) => search.search_chunk(rows, budget),
+                // A table not passed has no rows: its search ends here.
+                None => search.end_here(),
+            };
             budget -= after.scanned - before;
             if after.done {
                 self.current += 1;
@@ -510,12 +476,12 @@ impl AllTablesSearch {
     }
 
     /// Scan everything that is left.
-    pub fn run<R: SearchRow>(&mut self, tables: &[(&str, &[R])]) -> Progress {
+    pub fn run<S: RowSource + ?Sized>(&mut self, tables: &[(&str, &S)]) -> Progress {
         self.search_chunk(tables, usize::MAX)
     }
 
     /// The best rows found so far across the tables, best first.
-    pub fn hits<R: SearchRow>(&self, tables: &[(&str, &[R])]) -> Vec<TableHit> {
+    pub fn hits<S: RowSource + ?Sized>(&self, tables: &[(&str, &S)]) -> Vec<TableHit> {
         let mut all: Vec<TableHit> = Vec::new();
         for (table, search) in self.searches.iter().enumerate() {
             let Some(&(name, rows)) = tables.get(table) else {
@@ -542,9 +508,9 @@ impl AllTablesSearch {
 }
 
 /// One-shot search across tables: [`AllTablesSearch`] run to the end.
-pub fn search_all_tables<R: SearchRow>(
+pub fn search_all_tables<S: RowSource + ?Sized>(
     query: &str,
-    tables: &[(&str, &[R])],
+    tables: &[(&str, &S)],
     cap: usize,
 ) -> Vec<TableHit> {
     let counts: Vec<usize> = tables.iter().map(|t| t.1.len()).collect();
