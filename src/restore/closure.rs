@@ -177,15 +177,22 @@ impl Closure {
 }
 
 /// Options of the closure walk.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ClosureOptions {
     /// Follow rows that reference the picked ones (default on).
     pub dependents: bool,
+    /// Tables (universe indices) whose rows are never taken as dependents;
+    /// so what hangs off them is not reached through them either. Their
+    /// rows still come as picks and as required parents.
+    pub exclude_dependents: BTreeSet<usize>,
 }
 
 impl Default for ClosureOptions {
     fn default() -> Self {
-        ClosureOptions { dependents: true }
+        ClosureOptions {
+            dependents: true,
+            exclude_dependents: BTreeSet::new(),
+        }
     }
 }
 
@@ -305,7 +312,8 @@ pub fn closure(
                 }
             }
             // Dependents of `at`.
-            if follow_dependents && l.parent == at.0 {
+            if follow_dependents && l.parent == at.0 && !opts.exclude_dependents.contains(&l.child)
+            {
                 if let Some(key) = universe[at.0].key_of(at.1, &l.parent_cols) {
                     let idx = child_idx
                         .entry(ri)

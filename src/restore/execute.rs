@@ -5,6 +5,7 @@
 //! transaction and rolls it back.
 
 use super::closure::RowRef;
+use super::progress::{Cancel, RunEvent};
 use super::script::{CheckKind, RestoreScripts, StatementKind};
 use super::selection::Selection;
 use crate::catalog::Dialect;
@@ -63,6 +64,10 @@ pub struct Execution {
     /// What else happened in the transaction: triggers' writes, inserts
     /// that did not land as planned, statements a rehearsal leaves out.
     pub notes: Vec<String>,
+    /// The operator cancelled before COMMIT (outcome `RolledBack`).
+    /// Left out of JSON when false, so the CLI's JSON is as it was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 impl Failure {
@@ -86,9 +91,29 @@ impl Execution {
             moved: Vec::new(),
             failure: None,
             notes: Vec::new(),
+            cancelled: false,
         }
     }
+
+    /// Rows written so far by the script's own statements.
+    pub fn rows_written(&self) -> u64 {
+        self.written.values().map(|w| w.inserted + w.updated).sum()
+    }
 }
+
+/// What the caller hooks into a run: the step before COMMIT, progress, and
+/// a way to stop it.
+pub struct Hooks<'a> {
+    /// Runs after every statement succeeded and before COMMIT (the undo
+    /// script and the journal are written there); if it fails, the
+    /// transaction is rolled back. Never called for a rehearsal.
+    pub before_commit: &'a mut (dyn FnMut() -> Result<()> + Send),
+    pub progress: &'a (dyn Fn(RunEvent) + Send + Sync),
+    pub cancel: &'a Cancel,
+}
+
+/// The note of a cancelled run.
+pub const CANCELLED: &str = "cancelled by the operator; nothing changed";
 
 /// Rows shown per failing statement.
 const ROWS_SHOWN: usize = 5;
@@ -105,14 +130,41 @@ pub async fn execute(
     busy_timeout: Duration,
     before_commit: &mut (dyn FnMut() -> Result<()> + Send),
 ) -> Result<Execution> {
+    let hooks = Hooks {
+        before_commit,
+        progress: &super::progress::ignore,
+        cancel: &Cancel::new(),
+    };
+    execute_with(url, sel, scripts, mode, busy_timeout, hooks).await
+}
+
+/// [`execute`] with progress and cancellation: `hooks.progress` hears
+/// [`RunEvent::Rechecking`], one [`RunEvent::Statement`] per statement run,
+/// [`RunEvent::Committing`] and [`RunEvent::Pinpointing`]; `hooks.cancel`
+/// is checked before every statement and once more just before COMMIT. A
+/// cancelled run is rolled back: outcome `RolledBack`, `cancelled` set, and
+/// the note [`CANCELLED`]. A real restore stops honouring the cancel once
+/// it has moved a sequence (the last statements before COMMIT): sequences
+/// move outside the transaction, so from there only COMMIT keeps the
+/// promise that a rollback changes nothing.
+pub async fn execute_with(
+    url: &DbUrl,
+    sel: &Selection,
+    scripts: &RestoreScripts,
+    mode: Mode,
+    busy_timeout: Duration,
+    hooks: Hooks<'_>,
+) -> Result<Execution> {
     let mut writer = Writer::open(url, busy_timeout).await?;
     let mut run = Execution::new();
-    let result = run_statements(&mut writer, sel, scripts, mode, &mut run, before_commit).await;
+    let mut hooks = hooks;
+    let result = run_statements(&mut writer, sel, scripts, mode, &mut run, &mut hooks).await;
     if result.is_err() || run.outcome != Outcome::Committed {
         writer.rollback().await;
     }
     if let Some(f) = run.failure.as_mut() {
         if f.rows_total > 1 {
+            (hooks.progress)(RunEvent::Pinpointing);
             pinpoint(&mut writer, sel, scripts, f).await;
         }
     }
@@ -163,27 +215,58 @@ async fn pinpoint(writer: &mut Writer, sel: &Selection, scripts: &RestoreScripts
     writer.rollback().await;
 }
 
+/// Statements the progress counts in `mode` (see [`RunEvent::Statement`]).
+fn counted(kind: StatementKind, mode: Mode) -> bool {
+    kind.writes() || (kind == StatementKind::Setval && mode == Mode::Commit)
+}
+
+/// Mark `run` cancelled (the caller rolls back).
+fn cancelled(run: &mut Execution) {
+    run.cancelled = true;
+    run.notes.push(CANCELLED.into());
+}
+
 async fn run_statements(
     writer: &mut Writer,
     sel: &Selection,
     scripts: &RestoreScripts,
     mode: Mode,
     run: &mut Execution,
-    before_commit: &mut (dyn FnMut() -> Result<()> + Send),
+    hooks: &mut Hooks<'_>,
 ) -> Result<()> {
     let statements = &scripts.script.statements;
+    let total = statements
+        .iter()
+        .filter(|st| counted(st.kind, mode))
+        .count();
+    let mut done = 0;
     let mut checked = false;
+    // Sequences move outside the transaction: once one has, a rollback
+    // could no longer promise that nothing changed, so a cancel from then
+    // on is too late (like one after COMMIT).
+    let mut sequences_moved = false;
+    let cancel = hooks.cancel;
+    let stop = |sequences_moved: bool| !sequences_moved && cancel.is_cancelled();
     for (i, st) in statements.iter().enumerate() {
+        if stop(sequences_moved) {
+            cancelled(run);
+            return Ok(());
+        }
         let before_writes = !matches!(
             st.kind,
             StatementKind::Setup | StatementKind::Begin | StatementKind::Settings
         );
         if before_writes && !checked {
             checked = true;
+            (hooks.progress)(RunEvent::Rechecking);
             let started = std::time::Instant::now();
             run.moved = recheck(writer, scripts).await?;
             tracing::debug!(elapsed = ?started.elapsed(), "re-checked");
             if !run.moved.is_empty() {
+                return Ok(());
+            }
+            if stop(sequences_moved) {
+                cancelled(run);
                 return Ok(());
             }
         }
@@ -199,6 +282,7 @@ async fn run_statements(
             }
             _ => {}
         }
+        sequences_moved |= st.kind == StatementKind::Setval;
         let affected = match writer.execute(&st.sql).await {
             Ok(n) => n,
             Err(e) => {
@@ -243,6 +327,19 @@ async fn run_statements(
             }
             _ => {}
         }
+        if counted(st.kind, mode) {
+            done += 1;
+            (hooks.progress)(RunEvent::Statement {
+                mode,
+                done,
+                total,
+                rows: run.rows_written(),
+            });
+        }
+    }
+    if stop(sequences_moved) {
+        cancelled(run);
+        return Ok(());
     }
     if scripts.script.dialect == Dialect::Postgres && !scripts.deferred.is_empty() {
         // Deferred foreign keys are checked at COMMIT; check them now so a
@@ -268,12 +365,18 @@ async fn run_statements(
         run.outcome = Outcome::Rehearsed;
         return Ok(());
     }
-    if let Err(e) = before_commit() {
+    (hooks.progress)(RunEvent::Committing);
+    if let Err(e) = (hooks.before_commit)() {
         run.failure = Some(Failure::at_end(
             statements.len(),
             "COMMIT;",
             format!("not committed: {e}"),
         ));
+        return Ok(());
+    }
+    // The last moment a cancel can still take everything back.
+    if stop(sequences_moved) {
+        cancelled(run);
         return Ok(());
     }
     match writer.execute("COMMIT;").await {

@@ -2,7 +2,8 @@
 //! transaction (rehearsed, verified, undoable, journaled).
 //!
 //! [`prepare`] does every read and decision up to the script; the CLI (and
-//! later the console) then shows it, and [`execute::execute`] runs it.
+//! the console) then show it, and [`run::run`] runs it: undo script and
+//! journal before COMMIT, [`execute`] in one transaction, verification.
 
 pub mod closure;
 pub mod execute;
@@ -12,7 +13,9 @@ pub mod load;
 pub mod order;
 pub mod pick;
 pub mod plan;
+pub mod progress;
 pub mod relations;
+pub mod run;
 pub mod script;
 pub mod selection;
 pub mod summary;

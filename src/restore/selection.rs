@@ -7,7 +7,7 @@ use super::closure::{
     closure, match_rows, Closure, ClosureOptions, LiveKeys, ResolvedPick, RowRef, TableRows,
 };
 use super::load::{load_backup_tables, read_live_keys, read_live_rows};
-use super::pick::PickSpec;
+use super::pick::{parse_pick, PickSpec};
 use super::plan::{classify_rows, Classified, LiveRows, OnConflict, TableContext};
 use super::relations::{collect_relations, Relation};
 use crate::backup::Backup;
@@ -16,10 +16,15 @@ use crate::error::{Error, Result};
 use crate::live::LiveDb;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SelectOptions {
     /// Leave out rows that reference the picked ones (`--no-dependents`).
     pub no_dependents: bool,
+    /// Tables whose rows are not brought in as dependents
+    /// (`--no-dependents-in`), named as the operator writes them:
+    /// `projects` or `public.projects`. Rows that depend on them are then
+    /// not reached either; required parents of these tables still come.
+    pub exclude_dependents: BTreeSet<String>,
     /// Do not guess relations from column names (`--no-inferred`).
     pub no_inferred: bool,
     pub on_conflict: OnConflict,
@@ -87,6 +92,7 @@ pub async fn select(
     let resolved = resolve_picks(&universe, &keys, picks, &pick_tables, &live_keys)?;
     let walk = ClosureOptions {
         dependents: !opts.no_dependents,
+        exclude_dependents: excluded_tables(&universe, &opts.exclude_dependents)?,
     };
     let mut closure = closure(&universe, &relations, &resolved, &live_keys, walk);
     tracing::debug!(elapsed = ?started.elapsed(), "closure walked");
@@ -210,6 +216,29 @@ fn find_table(universe: &[TableRows], name: &TableName) -> Option<usize> {
         [one] => Some(*one),
         _ => None,
     }
+}
+
+/// `--no-dependents-in` names as universe indices. A name that is not a
+/// plain table name, or that the backup does not have, is an error: a typo
+/// must not silently bring back what the operator meant to leave out.
+fn excluded_tables(universe: &[TableRows], names: &BTreeSet<String>) -> Result<BTreeSet<usize>> {
+    names
+        .iter()
+        .map(|name| {
+            let bad = |why: &str| {
+                Error::Usage(format!(
+                    "--no-dependents-in {}: {why}",
+                    crate::report::visible(name)
+                ))
+            };
+            let spec = parse_pick(name).map_err(|_| bad("not a table name"))?;
+            if !spec.conditions().is_empty() {
+                return Err(bad("give a table name (TABLE or SCHEMA.TABLE), not a pick"));
+            }
+            find_table(universe, &spec.table_name())
+                .ok_or_else(|| bad("the backup has no such table"))
+        })
+        .collect()
 }
 
 fn no_such_table(p: &PickSpec) -> Error {

@@ -4,6 +4,7 @@
 
 use super::closure::Reason;
 use super::plan::{PlannedRow, PreflightFailure, RowAction};
+use super::relations::RelationOrigin;
 use super::script::{RestoreScripts, StatementKind};
 use super::selection::Selection;
 use crate::catalog::TableName;
@@ -20,6 +21,41 @@ pub struct TableSummary {
     pub already_there: usize,
     pub conflict_skipped: usize,
     pub conflict_fail: usize,
+    /// The table's rows in the plan by why they are there ([`RowKind`]);
+    /// the three add up to the five counts above.
+    pub picked: usize,
+    pub dependents: usize,
+    pub required_parents: usize,
+}
+
+/// Why a row is in the plan, in one word: it was picked, it references a
+/// row of the plan (a dependent), or a row of the plan needs it and it is
+/// missing live (a required parent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    Picked,
+    Dependent,
+    RequiredParent,
+}
+
+impl RowKind {
+    /// The kind of the row the closure reached for `reason`.
+    pub fn of(reason: &Reason) -> RowKind {
+        match reason {
+            Reason::Picked(_) => RowKind::Picked,
+            Reason::Dependent { .. } => RowKind::Dependent,
+            Reason::RequiredParent { .. } => RowKind::RequiredParent,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowKind::Picked => "picked",
+            RowKind::Dependent => "dependent",
+            RowKind::RequiredParent => "required_parent",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -88,6 +124,13 @@ pub fn summarize(
             RowAction::ConflictSkipped { .. } => entry.conflict_skipped += 1,
             RowAction::Update { .. } => entry.update += 1,
             RowAction::ConflictFail { .. } => entry.conflict_fail += 1,
+        }
+        // Every closure row has a reason; a row without one would be a bug
+        // upstream, and counting it as picked keeps the sums whole.
+        match sel.closure.reasons.get(&p.row).map(RowKind::of) {
+            Some(RowKind::Picked) | None => entry.picked += 1,
+            Some(RowKind::Dependent) => entry.dependents += 1,
+            Some(RowKind::RequiredParent) => entry.required_parents += 1,
         }
         if !matches!(p.action, RowAction::Insert | RowAction::AlreadyThere) {
             conflicts.push(p.clone());
@@ -209,6 +252,8 @@ pub fn summarize(
 pub struct Explanation {
     pub table: String,
     pub key: String,
+    /// Why the row itself is there (the last step of `chain`).
+    pub kind: RowKind,
     /// Where the row is in the backup.
     pub from: String,
     /// First step first: the pick, then each relation followed.
@@ -249,12 +294,14 @@ pub fn explain(sel: &Selection) -> Vec<Explanation> {
                                 .map_or_else(String::new, |p| visible(&p.to_string()).into_owned())
                         ),
                         Reason::Dependent { relation, .. } => format!(
-                            "{row} references it through {}",
-                            sel.relations[relation].arrow()
+                            "{row} references it through {} [{}]",
+                            sel.relations[relation].arrow(),
+                            origin_label(sel.relations[relation].origin)
                         ),
                         Reason::RequiredParent { relation, .. } => format!(
-                            "{row} is needed by it through {} (missing live)",
-                            sel.relations[relation].arrow()
+                            "{row} is needed by it through {} [{}] (missing live)",
+                            sel.relations[relation].arrow(),
+                            origin_label(sel.relations[relation].origin)
                         ),
                     }
                 })
@@ -263,12 +310,26 @@ pub fn explain(sel: &Selection) -> Vec<Explanation> {
             out.push(Explanation {
                 table: visible(&table).into_owned(),
                 key: visible(&key).into_owned(),
+                kind: sel
+                    .closure
+                    .reasons
+                    .get(&(t, r))
+                    .map_or(RowKind::Picked, RowKind::of),
                 from: visible(&sel.universe[t].origin(r)).into_owned(),
                 chain,
             });
         }
     }
     out
+}
+
+/// Where a followed relation comes from, for a chain step.
+fn origin_label(origin: RelationOrigin) -> &'static str {
+    match origin {
+        RelationOrigin::Live => "live FK",
+        RelationOrigin::Backup => "backup FK",
+        RelationOrigin::Inferred => "inferred",
+    }
 }
 
 /// Explanations as text, one block per row.
@@ -412,3 +473,6 @@ fn section(out: &mut String, title: &str, items: impl Iterator<Item = String>) {
         let _ = writeln!(out, "  ... and {} more", items.len() - SHOWN);
     }
 }
+
+#[cfg(test)]
+mod tests;

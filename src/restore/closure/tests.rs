@@ -241,7 +241,10 @@ fn without_dependents_only_required_parents_follow() {
         &rels,
         &picks,
         &live_users(&[]),
-        ClosureOptions { dependents: false },
+        ClosureOptions {
+            dependents: false,
+            ..ClosureOptions::default()
+        },
     );
     // Session 22 needs project 11 (projects were read live: it is not there), which needs user 2.
     assert_eq!(
@@ -303,4 +306,50 @@ fn self_references_follow_down_the_tree() {
         vec![0, 1, 2],
         "manager (required) and report (dependent), not the stranger"
     );
+}
+
+#[test]
+fn an_excluded_table_is_not_taken_as_dependents_nor_walked_through() {
+    let (uni, rels) = universe();
+    let picks = [ResolvedPick {
+        table: 1,
+        rows: vec![0],
+    }];
+    let opts = ClosureOptions {
+        exclude_dependents: [2].into_iter().collect(),
+        ..ClosureOptions::default()
+    };
+    let c = closure(&uni, &rels, &picks, &live_users(&[1, 2]), opts);
+    assert_eq!(rows_of(&c, 1), vec![0]);
+    assert_eq!(rows_of(&c, 2), Vec::<usize>::new(), "sessions left out");
+    assert_eq!(
+        rows_of(&c, 3),
+        Vec::<usize>::new(),
+        "violations hang off the sessions: not reached"
+    );
+    assert_eq!(rows_of(&c, 4), vec![0], "auth configs still come");
+    assert!(!c.relations_used.contains(&1) && !c.relations_used.contains(&2));
+}
+
+#[test]
+fn an_excluded_table_still_gives_required_parents() {
+    let (uni, rels) = universe();
+    // Violation 32 needs session 22 (sessions were read live: not there),
+    // which needs project 11, which needs user 2.
+    let picks = [ResolvedPick {
+        table: 3,
+        rows: vec![2],
+    }];
+    let opts = ClosureOptions {
+        exclude_dependents: [1, 2].into_iter().collect(),
+        ..ClosureOptions::default()
+    };
+    let c = closure(&uni, &rels, &picks, &live_users(&[]), opts);
+    assert_eq!(rows_of(&c, 2), vec![2]);
+    assert_eq!(rows_of(&c, 1), vec![1]);
+    assert_eq!(rows_of(&c, 0), vec![1]);
+    assert!(matches!(
+        c.reasons[&(2, 2)],
+        Reason::RequiredParent { of: (3, 2), .. }
+    ));
 }
