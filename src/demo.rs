@@ -128,13 +128,17 @@ fn default_dir() -> PathBuf {
     base.join(format!("demo-{stamp}-{}", std::process::id()))
 }
 
-/// Build the demo and print what lifeboat finds in it.
-pub async fn run(dir: Option<PathBuf>) -> Result<i32> {
+/// Build the demo and open the console on it; without a terminal, print
+/// what lifeboat finds in it instead.
+pub async fn run(dir: Option<PathBuf>, console: bool, theme: Option<&str>) -> Result<i32> {
     let dir = dir.unwrap_or_else(default_dir);
     let demo = build(&dir).await?;
     let url = DbUrl::parse(&demo.live_db.display().to_string())?;
     let live = LiveDb::connect(&url, &LiveOptions::default()).await?;
     let backup = Backup::open(&demo.backup_dir)?;
+    if console && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return crate::console::run::run(Some((url, live)), backup, theme).await;
+    }
     let report = diff(&live, &backup, &DiffOptions::default()).await?;
     println!(
         "lifeboat demo: a damaged app database and its backup, built in {}\n",

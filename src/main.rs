@@ -9,6 +9,7 @@ use lifeboat::redact::redact;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    let _ = lifeboat::console::run::STARTED.set(std::time::Instant::now());
     let cli = Cli::parse();
     let log = lifeboat::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -28,7 +28,11 @@ impl Layout {
             schema_cols
                 .iter()
                 .find(|c| c.name == name)
-                .or_else(|| schema_cols.iter().find(|c| c.name.eq_ignore_ascii_case(name)))
+                .or_else(|| {
+                    schema_cols
+                        .iter()
+                        .find(|c| c.name.eq_ignore_ascii_case(name))
+                })
                 .map(|c| c.name.clone())
         };
         let mut columns: Vec<BrowseColumn> = Vec::new();
@@ -47,7 +51,9 @@ impl Layout {
                 }
                 // Schema columns that map to no live column were dropped live.
                 for c in schema_cols {
-                    let taken = columns.iter().any(|b| b.backup_name.as_ref() == Some(&c.name));
+                    let taken = columns
+                        .iter()
+                        .any(|b| b.backup_name.as_ref() == Some(&c.name));
                     if !taken {
                         columns.push(backup_only(&c.name));
                     }

@@ -340,10 +340,12 @@ async fn load_backup(
     tracker: &Arc<Tracker>,
 ) -> Result<TableRows> {
     let layout = Layout::new(None, schema);
-    let key = schema.and_then(|t| t.primary_key.as_ref()).map(|pk| KeyInfo {
-        columns: pk.columns.clone(),
-        source: "backup_primary_key",
-    });
+    let key = schema
+        .and_then(|t| t.primary_key.as_ref())
+        .map(|pk| KeyInfo {
+            columns: pk.columns.clone(),
+            source: "backup_primary_key",
+        });
     let side = {
         let (backup, src, tracker) = (backup.clone(), src.clone(), tracker.clone());
         run_blocking(move || {

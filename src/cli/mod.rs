@@ -52,7 +52,7 @@ pub struct Cli {
     pub backup: Option<PathBuf>,
     /// Console colour theme: dark (default), light, high-contrast, or one of yours in
     /// <config dir>/themes/NAME.toml. NO_COLOR is respected.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub theme: Option<String>,
 }
 
@@ -67,7 +67,8 @@ pub enum Command {
     /// Bring picked records back in one transaction: rehearse with --dry-run, commit with --yes
     /// (or by typing the database's name at the prompt). Writes an undo script and a journal entry.
     Restore(restore::RestoreArgs),
-    /// Build the bundled demo's damaged SQLite database and show what lifeboat finds.
+    /// Build the bundled demo's damaged SQLite database and open the console on it and its backup
+    /// (without a terminal: print what lifeboat finds).
     Demo(DemoArgs),
 }
 
@@ -109,6 +110,9 @@ pub struct DemoArgs {
     /// Where to build the demo (default: a new directory under lifeboat's data directory).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Print what lifeboat finds instead of opening the console (also what happens without a terminal).
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// The database URL from the flag or the environment, parsed.
@@ -141,7 +145,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Diff(args) => run_diff(&args).await,
         Command::Plan(args) => restore::run_plan(&args).await,
         Command::Restore(args) => restore::run_restore(&args).await,
-        Command::Demo(args) => crate::demo::run(args.dir).await,
+        Command::Demo(args) => crate::demo::run(args.dir, !args.print, cli.theme.as_deref()).await,
     }
 }
 
@@ -171,7 +175,8 @@ async fn run_console(
     }) {
         Some(raw) => {
             let url = DbUrl::parse(&raw)?;
-            Some(LiveDb::connect(&url, &LiveOptions::default()).await?)
+            let live = LiveDb::connect(&url, &LiveOptions::default()).await?;
+            Some((url, live))
         }
         None => None,
     };

@@ -1,9 +1,22 @@
 //! The console's state and its one pure transition, [`update`]: a message
-//! in (an operator intent, a table diffed in the background), the new state
-//! out, plus at most one [`Effect`] for the I/O edge to carry out.
+//! in (a key, a table diffed in the background, a plan computed...), the
+//! new state out, plus at most one [`Effect`] for the I/O edge to carry out.
+//! Nothing here reads a clock, a file or a database.
 
-use super::keymap::Action;
+mod keys;
+pub mod list;
+pub mod modal;
+pub mod palette;
+pub mod table_view;
+
+use crate::console::keymap::Action;
 use crate::diff::{TableDiff, TableStatus};
+use crate::restore::summary::{Explanation, PlanSummary};
+use list::{Cursor, Move};
+use modal::{Found, Modal, Outcome, SearchScope, TextKey};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use table_view::{Rows, TableView};
 
 /// What the console may do to the live database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,28 +31,79 @@ pub enum Mode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sides {
     pub live: Option<String>,
+    /// The live database's name: what the operator types to confirm a restore.
+    pub database: Option<String>,
     pub backup: String,
     pub backup_time: Option<String>,
 }
 
-/// What the operator asked for, whatever key they pressed.
+/// A key press: the keymap's action for it, and the key as a text field
+/// sees it (text fields bypass the keymap).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Intent {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    Back,
-    Help,
-    Quit,
+pub struct Key {
+    pub action: Option<Action>,
+    pub text: TextKey,
+}
+
+impl Key {
+    /// A key that means `action` and types nothing (tests, the palette).
+    pub fn action(action: Action) -> Key {
+        Key {
+            action: Some(action),
+            text: TextKey::Other,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunMode {
+    Rehearse,
+    Commit,
+}
+
+/// A row or a table the operator picked (Space).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pick {
+    pub table: String,
+    /// The row's entry in the table's rows; `None` picks the whole table
+    /// (every backup row missing live).
+    pub entry: Option<u32>,
+    /// The `--pick` spec the restore engine resolves (the CLI's own syntax).
+    pub spec: String,
+    /// How the operator recognises it: `projects(id=3)`.
+    pub label: String,
+}
+
+/// A plan from the restore engine, as the console shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanData {
+    pub summary: PlanSummary,
+    pub explanations: Vec<Explanation>,
+    /// The exact script; `None` when the plan is blocked.
+    pub script: Option<Arc<str>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlanState {
+    /// Nothing picked.
+    Empty,
+    /// The engine is working on plan `generation`.
+    Planning,
+    Ready(Box<Planned>),
+    Failed(String),
+}
+
+/// A plan, with where the operator is in its preview and Selection panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Planned {
+    pub data: Arc<PlanData>,
+    pub preview: crate::console::view::plan::PlanPreview,
+    pub selection: crate::console::view::selection::SelectionState,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
-    Intent(Intent),
+    Key(Key),
     /// One table's diff arrived (the list fills in while loading).
     TableDiffed(Box<TableDiff>),
     /// Every table has been diffed (`total` of them).
@@ -48,23 +112,100 @@ pub enum Msg {
     },
     /// Loading failed; the message is already redacted.
     Failed(String),
-    /// The list area's height changed (rows visible).
+    /// The terminal's size changed.
     Resize {
-        rows: usize,
+        width: u16,
+        height: u16,
     },
+    /// The open table's rows: so many read so far, then all of them.
+    TableLoading {
+        name: String,
+        rows: u64,
+    },
+    TableLoaded {
+        name: String,
+        rows: Rows,
+    },
+    TableFailed {
+        name: String,
+        error: String,
+    },
+    Planned {
+        generation: u64,
+        plan: Arc<PlanData>,
+    },
+    PlanFailed {
+        generation: u64,
+        error: String,
+    },
+    /// Row search results so far (`done` when the search has finished).
+    SearchFound {
+        generation: u64,
+        rows: Vec<Found>,
+        progress: Option<String>,
+    },
+    /// A rehearsal or restore moved on: statements done of all, when the
+    /// step counts them, and what it is doing.
+    RunProgress {
+        step: Option<(usize, usize)>,
+        phase: String,
+    },
+    RunDone(Outcome),
+    /// A one-line message for the operator (a file written, a refusal).
+    Notice(String),
 }
 
 /// Work for the edge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Load the rows of this table (the previous load, if any, is cancelled).
+    LoadTable {
+        name: String,
+    },
+    CancelLoad,
+    /// Plan these picks (the CLI's `--pick` specs).
+    Plan {
+        generation: u64,
+        picks: Vec<String>,
+        exclude_dependents: BTreeSet<String>,
+    },
+    /// Write plan `generation`'s script to a new file.
+    WritePlan {
+        generation: u64,
+    },
+    /// Rehearse or commit plan `generation`.
+    Run {
+        generation: u64,
+        mode: RunMode,
+    },
+    /// Roll back the rehearsal or restore in flight.
+    CancelRun,
+    /// Search row values (the previous search, if any, is cancelled).
+    Search {
+        generation: u64,
+        scope: SearchScope,
+        query: String,
+    },
+    CancelSearch,
+    /// A restore committed: diff again so the lists show the new state.
+    Rediff,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Tables,
-    /// The table at this index of [`App::tables`].
-    Table(usize),
+    /// The open table ([`App::table`]).
+    Table,
+    /// The plan preview: warnings, then the SQL.
+    Plan,
+}
+
+/// Which pane of the screen has the keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Main,
+    Selection,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,15 +218,24 @@ pub struct App {
     pub loaded: Option<usize>,
     pub error: Option<String>,
     pub screen: Screen,
-    pub help: bool,
-    /// Focused line of the tables list, and the first line shown.
-    pub cursor: usize,
-    pub offset: usize,
-    /// Lines the list area can show (set by the view's size).
-    pub visible_rows: usize,
+    pub pane: Pane,
+    /// Focus in the tables list.
+    pub list: Cursor,
     /// The operator has moved: the focus then follows its table as others
     /// arrive; until then it stays on the most severe one, at the top.
     pub moved: bool,
+    pub table: Option<TableView>,
+    pub picks: Vec<Pick>,
+    /// Tables whose rows are not brought back as dependents.
+    pub excluded: BTreeSet<String>,
+    pub plan: PlanState,
+    pub plan_generation: u64,
+    pub search_generation: u64,
+    pub modal: Option<Modal>,
+    pub notice: Option<String>,
+    /// Terminal size, for page lengths.
+    pub width: u16,
+    pub height: u16,
 }
 
 impl App {
@@ -97,40 +247,58 @@ impl App {
             loaded: None,
             error: None,
             screen: Screen::Tables,
-            help: false,
-            cursor: 0,
-            offset: 0,
-            visible_rows: 20,
+            pane: Pane::Main,
+            list: Cursor::default(),
             moved: false,
+            table: None,
+            picks: Vec::new(),
+            excluded: BTreeSet::new(),
+            plan: PlanState::Empty,
+            plan_generation: 0,
+            search_generation: 0,
+            modal: None,
+            notice: None,
+            width: 100,
+            height: 30,
         }
     }
 
     pub fn focused(&self) -> Option<&TableDiff> {
-        self.tables.get(self.cursor)
+        self.tables.get(self.list.pos)
     }
-}
 
-/// What a keymap action means to the screens built so far (`None`: not
-/// yet, so help and footer leave it out).
-pub fn intent(action: Action) -> Option<Intent> {
-    Some(match action {
-        Action::Up => Intent::Up,
-        Action::Down => Intent::Down,
-        Action::PageUp => Intent::PageUp,
-        Action::PageDown => Intent::PageDown,
-        Action::Top => Intent::Top,
-        Action::Bottom => Intent::Bottom,
-        Action::Open | Action::Right => Intent::Open,
-        Action::Back | Action::Left => Intent::Back,
-        Action::Help => Intent::Help,
-        Action::Quit => Intent::Quit,
-        _ => return None,
-    })
+    /// Lines a full-height list shows (the view's layout, approximately:
+    /// the view keeps the focus visible whatever the exact height).
+    pub fn page(&self) -> usize {
+        usize::from(self.height.saturating_sub(6)).max(1)
+    }
+
+    /// Lines of the open table's row list (the detail pane takes the rest).
+    pub fn table_page(&self) -> usize {
+        crate::console::view::table::row_list_height(self.height)
+    }
+
+    pub fn planned(&self) -> Option<&Planned> {
+        match &self.plan {
+            PlanState::Ready(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The Selection pane is shown beside the main one once something is picked.
+    pub fn shows_selection(&self) -> bool {
+        self.mode == Mode::Live && !self.picks.is_empty() && self.screen != Screen::Plan
+    }
+
+    pub fn diff_of(&self, table: &str) -> Option<&TableDiff> {
+        self.tables.iter().find(|t| t.name == table)
+    }
 }
 
 /// The one transition. Pure: same state and message, same result.
 pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
     match msg {
+        Msg::Key(key) => keys::on_key(app, key),
         Msg::TableDiffed(table) => {
             let focused = app.focused().map(|t| t.name.clone());
             let at = app
@@ -139,9 +307,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             app.tables.insert(at, *table);
             // The focus stays on the table the operator was looking at.
             if let Some(name) = focused.filter(|_| app.moved) {
-                app.cursor = app.tables.iter().position(|t| t.name == name).unwrap_or(0);
+                app.list.pos = app.tables.iter().position(|t| t.name == name).unwrap_or(0);
             }
-            keep_in_view(app);
+            let (len, page) = (app.tables.len(), app.page());
+            app.list.keep_in_view(len, page);
             None
         }
         Msg::DiffDone { total } => {
@@ -152,67 +321,136 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             app.error = Some(message);
             None
         }
-        Msg::Resize { rows } => {
-            app.visible_rows = rows.max(1);
-            keep_in_view(app);
+        Msg::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            let (len, page) = (app.tables.len(), app.page());
+            app.list.keep_in_view(len, page);
+            let table_page = app.table_page();
+            if let Some(t) = &mut app.table {
+                let len = t.len();
+                t.cursor.keep_in_view(len, table_page);
+            }
             None
         }
-        Msg::Intent(intent) => on_intent(app, intent),
+        Msg::TableLoading { name, rows } => {
+            if let Some(t) = app.table.as_mut().filter(|t| t.name == name) {
+                t.loading = rows;
+            }
+            None
+        }
+        Msg::TableLoaded { name, rows } => {
+            let page = app.table_page();
+            if let Some(t) = app.table.as_mut().filter(|t| t.name == name) {
+                t.loaded(rows, page);
+            }
+            None
+        }
+        Msg::TableFailed { name, error } => {
+            if let Some(t) = app.table.as_mut().filter(|t| t.name == name) {
+                t.error = Some(error);
+            }
+            None
+        }
+        Msg::Planned { generation, plan } => {
+            if generation == app.plan_generation && !app.picks.is_empty() {
+                let previous = app.planned().map(|p| p.selection.clone());
+                app.plan = PlanState::Ready(Box::new(Planned {
+                    preview: crate::console::view::plan::PlanPreview::new(&plan),
+                    selection: previous.unwrap_or_default(),
+                    data: plan,
+                }));
+            }
+            None
+        }
+        Msg::PlanFailed { generation, error } => {
+            if generation == app.plan_generation {
+                app.plan = PlanState::Failed(error);
+            }
+            None
+        }
+        Msg::SearchFound {
+            generation,
+            rows,
+            progress,
+        } => {
+            if let Some(Modal::Search(s)) = &mut app.modal {
+                if s.generation == generation {
+                    s.rows = rows;
+                    s.progress = progress;
+                    let len = s.len();
+                    s.cursor.keep_in_view(len, 10);
+                }
+            }
+            None
+        }
+        Msg::RunProgress { step, phase } => {
+            if let Some(Modal::Running(r)) = &mut app.modal {
+                if let Some((done, total)) = step {
+                    r.done = done;
+                    r.total = total;
+                }
+                if !r.cancelling {
+                    r.phase = phase;
+                }
+            }
+            None
+        }
+        Msg::RunDone(outcome) => {
+            let committed = outcome.ok && outcome.mode == RunMode::Commit;
+            app.modal = Some(Modal::Outcome(outcome));
+            if committed {
+                // What was picked is now live: start over from a fresh diff.
+                app.picks.clear();
+                app.plan = PlanState::Empty;
+                app.plan_generation += 1;
+                app.tables.clear();
+                app.loaded = None;
+                app.table = None;
+                app.screen = Screen::Tables;
+                app.pane = Pane::Main;
+                app.list = Cursor::default();
+                return Some(Effect::Rediff);
+            }
+            None
+        }
+        Msg::Notice(text) => {
+            app.notice = Some(text);
+            None
+        }
     }
 }
 
-fn on_intent(app: &mut App, intent: Intent) -> Option<Effect> {
-    if app.help {
-        // Help is a modal: any of these closes it, nothing else happens.
-        if matches!(intent, Intent::Back | Intent::Help | Intent::Quit) {
-            app.help = false;
+/// Plan again after the picks or exclusions changed (or forget the plan
+/// when nothing is picked).
+fn replan(app: &mut App) -> Option<Effect> {
+    app.plan_generation += 1;
+    if app.picks.is_empty() {
+        app.plan = PlanState::Empty;
+        if app.pane == Pane::Selection {
+            app.pane = Pane::Main;
         }
         return None;
     }
-    let last = app.tables.len().saturating_sub(1);
-    let page = app.visible_rows.max(1);
-    if matches!(
-        intent,
-        Intent::Up
-            | Intent::Down
-            | Intent::PageUp
-            | Intent::PageDown
-            | Intent::Top
-            | Intent::Bottom
-    ) {
-        app.moved = true;
-    }
-    match (intent, app.screen) {
-        (Intent::Quit, _) => return Some(Effect::Quit),
-        (Intent::Help, _) => app.help = true,
-        (Intent::Back, Screen::Table(_)) => app.screen = Screen::Tables,
-        (Intent::Back, Screen::Tables) => {}
-        (Intent::Open, Screen::Tables) if !app.tables.is_empty() => {
-            app.screen = Screen::Table(app.cursor);
-        }
-        (_, Screen::Table(_)) => {}
-        (Intent::Up, _) => app.cursor = app.cursor.saturating_sub(1),
-        (Intent::Down, _) => app.cursor = (app.cursor + 1).min(last),
-        (Intent::PageUp, _) => app.cursor = app.cursor.saturating_sub(page),
-        (Intent::PageDown, _) => app.cursor = (app.cursor + page).min(last),
-        (Intent::Top, _) => app.cursor = 0,
-        (Intent::Bottom, _) => app.cursor = last,
-        (Intent::Open, _) => {}
-    }
-    keep_in_view(app);
-    None
+    app.plan = PlanState::Planning;
+    Some(Effect::Plan {
+        generation: app.plan_generation,
+        picks: app.picks.iter().map(|p| p.spec.clone()).collect(),
+        exclude_dependents: app.excluded.clone(),
+    })
 }
 
-/// Scroll so the focused line is visible.
-fn keep_in_view(app: &mut App) {
-    let rows = app.visible_rows.max(1);
-    if app.cursor < app.offset {
-        app.offset = app.cursor;
-    } else if app.cursor >= app.offset + rows {
-        app.offset = app.cursor + 1 - rows;
-    }
-    let max_offset = app.tables.len().saturating_sub(rows);
-    app.offset = app.offset.min(max_offset);
+/// A table list move.
+fn move_of(action: Action) -> Option<Move> {
+    Some(match action {
+        Action::Up => Move::Up,
+        Action::Down => Move::Down,
+        Action::PageUp => Move::PageUp,
+        Action::PageDown => Move::PageDown,
+        Action::Top => Move::Top,
+        Action::Bottom => Move::Bottom,
+        _ => return None,
+    })
 }
 
 /// The status word the tables view shows.

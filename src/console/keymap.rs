@@ -379,3 +379,24 @@ impl Keymap {
 
 #[cfg(test)]
 mod tests;
+
+/// A key as a text field reads it (search, palette, the typed
+/// confirmation): characters are typed, not looked up in the keymap.
+pub fn text_key(event: &KeyEvent) -> crate::console::app::modal::TextKey {
+    use crate::console::app::modal::TextKey;
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = event.modifiers.contains(KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Char('u') if ctrl => TextKey::ClearLine,
+        KeyCode::Char('c') if ctrl => TextKey::Esc,
+        KeyCode::Char(c) if !ctrl && !alt => TextKey::Char(c),
+        KeyCode::Backspace => TextKey::Backspace,
+        KeyCode::Enter => TextKey::Enter,
+        KeyCode::Esc => TextKey::Esc,
+        KeyCode::Up => TextKey::Up,
+        KeyCode::Down => TextKey::Down,
+        KeyCode::PageUp => TextKey::PageUp,
+        KeyCode::PageDown => TextKey::PageDown,
+        _ => TextKey::Other,
+    }
+}

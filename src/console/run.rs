@@ -1,29 +1,57 @@
 //! The console's edge: the terminal (raw mode, alternate screen, restored
 //! on exit and on panic by ratatui's init), keys read on their own thread,
-//! the diff running in the background, all funnelled into [`update`].
+//! and the background work [`update`] asks for — diffing, loading a
+//! table's rows, planning, searching, rehearsing and restoring — each
+//! reporting back as a [`Msg`].
 
-use super::app::{update, App, Effect, Mode, Msg, Sides};
+use super::app::{update, App, Effect, Key, Mode, Msg, Sides};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view::Look;
+use super::work::Work;
 use crate::backup::Backup;
-use crate::diff::{diff, DiffOptions, TableDiff, TableStatus};
 use crate::error::{Error, Result};
-use crate::live::LiveDb;
+use crate::live::{DbUrl, LiveDb};
 use crossterm::event::Event;
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+/// When the process started (set first thing in `main`): the first frame
+/// is timed from here.
+pub static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Messages coalesced into one frame at most (a burst of progress or keys).
+const BATCH: usize = 256;
+
+/// A message, and when its key was read (to time key → frame).
+pub(crate) struct Envelope {
+    pub msg: Msg,
+    pub key_at: Option<Instant>,
+}
+
+pub(crate) type Sender = UnboundedSender<Envelope>;
+
+pub(crate) fn send(tx: &Sender, msg: Msg) {
+    let _ = tx.send(Envelope { msg, key_at: None });
+}
 
 /// Open the console on `backup`, with `live` when there is one (LIVE mode),
 /// else read-only over the backup. Returns the exit code.
-pub async fn run(live: Option<LiveDb>, backup: Backup, theme_name: Option<&str>) -> Result<i32> {
+pub async fn run(
+    live: Option<(DbUrl, LiveDb)>,
+    backup: Backup,
+    theme_name: Option<&str>,
+) -> Result<i32> {
     let config =
         directories::ProjectDirs::from("", "", "lifeboat").map(|d| d.config_dir().to_path_buf());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::load(theme_name, config.as_deref(), no_color)?;
     let keymap = Keymap::load(config.as_deref())?;
     let sides = Sides {
-        live: live.as_ref().map(LiveDb::target),
+        live: live.as_ref().map(|(_, l)| l.target()),
+        database: live.as_ref().map(|(u, _)| u.database_name()),
         backup: backup.path.display().to_string(),
         backup_time: backup.created_at.clone(),
     };
@@ -33,21 +61,25 @@ pub async fn run(live: Option<LiveDb>, backup: Backup, theme_name: Option<&str>)
         Mode::ReadOnly
     };
     let mut app = App::new(sides, mode);
-    let (tx, mut rx) = unbounded_channel::<Msg>();
-    spawn_loading(live, backup, tx.clone());
+    let (tx, mut rx) = unbounded_channel::<Envelope>();
+    let mut work = Work::new(live.map(Arc::new), Arc::new(backup), tx.clone());
+    work.diff();
     spawn_keys(tx, keymap.clone());
+    let mut frames = FrameLog::open();
 
     let mut terminal = ratatui::try_init()
         .map_err(|e| Error::Other(format!("cannot set up the terminal: {e}")))?;
-    let outcome = loop {
-        let size = terminal.size().map_err(|e| terminal_error(&e));
-        if let Ok(size) = size {
-            let rows =
-                super::view::list_rows(ratatui::layout::Rect::new(0, 0, size.width, size.height));
-            if rows != app.visible_rows {
-                update(&mut app, Msg::Resize { rows });
-            }
-        }
+    if let Ok(size) = terminal.size() {
+        update(
+            &mut app,
+            Msg::Resize {
+                width: size.width,
+                height: size.height,
+            },
+        );
+    }
+    let mut key_at: Option<Instant> = None;
+    let outcome = 'console: loop {
         let look = Look {
             theme: &theme,
             keymap: &keymap,
@@ -55,11 +87,25 @@ pub async fn run(live: Option<LiveDb>, backup: Backup, theme_name: Option<&str>)
         if let Err(e) = terminal.draw(|f| super::view::draw(f, &app, look)) {
             break Err(terminal_error(&e));
         }
-        let Some(msg) = rx.recv().await else {
+        frames.drawn(key_at.take());
+        let Some(first) = rx.recv().await else {
             break Ok(crate::cli::EXIT_SAME);
         };
-        if update(&mut app, msg) == Some(Effect::Quit) {
-            break Ok(crate::cli::EXIT_SAME);
+        let mut next = Some(first);
+        let mut taken = 0;
+        while let Some(envelope) = next.take() {
+            key_at = key_at.or(envelope.key_at);
+            if let Some(effect) = update(&mut app, envelope.msg) {
+                if effect == Effect::Quit {
+                    work.cancel_all();
+                    break 'console Ok(crate::cli::EXIT_SAME);
+                }
+                work.apply(effect, &app);
+            }
+            taken += 1;
+            if taken < BATCH {
+                next = rx.try_recv().ok();
+            }
         }
     };
     ratatui::restore();
@@ -70,81 +116,68 @@ fn terminal_error(e: &std::io::Error) -> Error {
     Error::Other(format!("terminal: {e}"))
 }
 
-/// Diff in the background; each table is sent as soon as it is done.
-fn spawn_loading(live: Option<LiveDb>, backup: Backup, tx: UnboundedSender<Msg>) {
-    tokio::spawn(async move {
-        let Some(live) = live else {
-            let msg = match crate::inspect::inspect(&backup) {
-                Ok(report) => {
-                    let total = report.tables.len();
-                    for t in report.tables {
-                        let _ = tx.send(Msg::TableDiffed(Box::new(backup_only(t.name, t.rows))));
-                    }
-                    Msg::DiffDone { total }
-                }
-                Err(e) => Msg::Failed(e.to_string()),
-            };
-            let _ = tx.send(msg);
-            return;
-        };
-        let progress_tx = tx.clone();
-        let opts = DiffOptions {
-            tables: Vec::new(),
-            collect_rows: false,
-            progress: Some(Arc::new(move |t: &TableDiff| {
-                let _ = progress_tx.send(Msg::TableDiffed(Box::new(t.clone())));
-            })),
-        };
-        let msg = match diff(&live, &backup, &opts).await {
-            Ok(report) => Msg::DiffDone {
-                total: report.tables.len(),
-            },
-            Err(e) => Msg::Failed(e.to_string()),
-        };
-        let _ = tx.send(msg);
-    });
-}
-
-/// A backup table when there is no live side to compare with.
-fn backup_only(name: String, rows: u64) -> TableDiff {
-    TableDiff {
-        name,
-        status: TableStatus::Identical,
-        backup_rows: Some(rows),
-        live_rows: None,
-        missing: 0,
-        changed: 0,
-        extra: 0,
-        identical: 0,
-        key: None,
-        schema: Default::default(),
-        changed_columns: Default::default(),
-        incompatible: Vec::new(),
-        rows: None,
-    }
-}
-
 /// Keys on their own thread (crossterm's read blocks).
-fn spawn_keys(tx: UnboundedSender<Msg>, keymap: Keymap) {
+fn spawn_keys(tx: Sender, keymap: Keymap) {
     std::thread::spawn(move || loop {
         let event = match crossterm::event::read() {
             Ok(event) => event,
             Err(_) => return,
         };
+        let at = Instant::now();
         let msg = match event {
-            Event::Key(key) => keymap
-                .action(&key)
-                .and_then(super::app::intent)
-                .map(Msg::Intent),
-            Event::Resize(width, height) => Some(Msg::Resize {
-                rows: super::view::list_rows(ratatui::layout::Rect::new(0, 0, width, height)),
-            }),
+            Event::Key(key) if key.kind != crossterm::event::KeyEventKind::Release => {
+                Some(Msg::Key(Key {
+                    action: keymap.action(&key),
+                    text: super::keymap::text_key(&key),
+                }))
+            }
+            Event::Resize(width, height) => Some(Msg::Resize { width, height }),
             _ => None,
         };
         if let Some(msg) = msg {
-            if tx.send(msg).is_err() {
+            let envelope = Envelope {
+                msg,
+                key_at: Some(at),
+            };
+            if tx.send(envelope).is_err() {
                 return;
             }
         }
     });
+}
+
+/// `LIFEBOAT_FRAME_LOG=FILE`: one line per frame drawn, for the console
+/// benchmark — `first <µs since start>` for the first frame, then
+/// `key <µs from reading the key to the frame drawn>`.
+struct FrameLog {
+    file: Option<std::fs::File>,
+    first: bool,
+}
+
+impl FrameLog {
+    fn open() -> FrameLog {
+        let file = std::env::var_os("LIFEBOAT_FRAME_LOG").and_then(|p| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .ok()
+        });
+        FrameLog { file, first: true }
+    }
+
+    fn drawn(&mut self, key_at: Option<Instant>) {
+        let Some(file) = &mut self.file else {
+            return;
+        };
+        let line = if std::mem::take(&mut self.first) {
+            let since = STARTED.get().map_or(0, |s| s.elapsed().as_micros());
+            format!("first {since}\n")
+        } else if let Some(at) = key_at {
+            format!("key {}\n", at.elapsed().as_micros())
+        } else {
+            return;
+        };
+        let _ = file.write_all(line.as_bytes());
+    }
 }

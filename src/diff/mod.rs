@@ -236,7 +236,10 @@ pub(crate) fn pair_tables<'a>(backup: &'a Backup, live: &'a Catalog) -> Vec<Tabl
     pairs
 }
 
-pub(crate) fn filter_tables<'a>(pairs: Vec<TablePair<'a>>, wanted: &[String]) -> Result<Vec<TablePair<'a>>> {
+pub(crate) fn filter_tables<'a>(
+    pairs: Vec<TablePair<'a>>,
+    wanted: &[String],
+) -> Result<Vec<TablePair<'a>>> {
     if wanted.is_empty() {
         return Ok(pairs);
     }

@@ -226,7 +226,11 @@ pub(crate) fn column_plans(table: &Table, catalog: &Catalog) -> Vec<ColumnPlan> 
 
 /// Expected rows of (backup, live). Sizing hints only: a wrong estimate
 /// costs some regrowth, never a wrong result.
-pub(crate) async fn size_estimates(live: &LiveDb, src: &TableSource, table: &Table) -> (usize, usize) {
+pub(crate) async fn size_estimates(
+    live: &LiveDb,
+    src: &TableSource,
+    table: &Table,
+) -> (usize, usize) {
     let live_estimate = live
         .estimate_rows(&table.name)
         .await

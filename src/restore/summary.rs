@@ -64,7 +64,7 @@ pub struct RelationUsed {
     pub origin: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PlanSummary {
     pub target: String,
     pub backup: String,

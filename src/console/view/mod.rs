@@ -2,21 +2,21 @@
 //! visible is drawn, and every backup-derived text passes through
 //! [`visible`] so no control character reaches the terminal.
 
-use super::app::{status_label, App, Mode, Screen};
+mod modal;
+pub mod plan;
+pub mod selection;
+pub mod sql;
+pub mod table;
+
+use super::app::{status_label, App, Mode, Pane, Screen};
 use super::keymap::{Action, Keymap};
 use super::theme::{Role, Theme};
 use crate::diff::TableStatus;
 use crate::report::visible;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
-
-/// Height of the list area for `area` (the edge tells [`App`] on resize).
-pub fn list_rows(area: Rect) -> usize {
-    // header 2 lines, footer 1, block borders 2, column titles 1
-    usize::from(area.height.saturating_sub(6)).max(1)
-}
 
 /// How things look and which keys do what: the theme's semantic roles and
 /// the keymap (the footer and help show the operator's own bindings).
@@ -36,13 +36,26 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, look: Look<'_>) {
     let t = look.theme;
     frame.render_widget(Block::new().style(t.style(Role::Background)), frame.area());
     draw_header(frame, header, app, t);
+    let (main, side) = if app.shows_selection() {
+        let [main, side] =
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                .areas(body);
+        (main, Some(side))
+    } else {
+        (body, None)
+    };
+    let main_focused = app.pane == Pane::Main && app.modal.is_none();
     match app.screen {
-        Screen::Tables => draw_tables(frame, body, app, t),
-        Screen::Table(i) => draw_table_summary(frame, body, app, i, t),
+        Screen::Tables => draw_tables(frame, main, app, t, main_focused),
+        Screen::Table => table::draw(frame, main, app, t, main_focused),
+        Screen::Plan => plan::draw(frame, body, app, t),
+    }
+    if let Some(side) = side {
+        selection::draw(frame, side, app, t, app.pane == Pane::Selection);
     }
     draw_footer(frame, footer, app, look);
-    if app.help {
-        draw_help(frame, frame.area(), look);
+    if let Some(m) = &app.modal {
+        modal::draw(frame, frame.area(), app, m, look);
     }
 }
 
@@ -59,8 +72,16 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme) {
         Some(t) => format!("{} (taken {})", visible(&app.sides.backup), visible(t)),
         None => visible(&app.sides.backup).into_owned(),
     };
+    let picks = match app.picks.len() {
+        0 => String::new(),
+        n => format!("   {n} pick(s)"),
+    };
     let lines = vec![
-        Line::from(vec![mode, Span::raw(format!(" live:   {live}"))]),
+        Line::from(vec![
+            mode,
+            Span::raw(format!(" live:   {live}")),
+            Span::styled(picks, t.style(Role::Key)),
+        ]),
         Line::from(format!(
             "{:width$} backup: {backup}",
             "",
@@ -77,7 +98,17 @@ fn mode_width(mode: Mode) -> usize {
     }
 }
 
-fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+/// At most `width` chars of already-visible text, with `…` when cut.
+pub fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, focused: bool) {
     let loading = match (app.loaded, &app.error) {
         (_, Some(e)) => format!(" Tables — loading failed: {} ", visible(e)),
         (Some(n), None) => format!(" Tables ({n}) "),
@@ -86,27 +117,39 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let count = |n: Option<u64>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
     // Without a live side there is nothing to compare: tables are just listed.
     let exploring = app.sides.live.is_none();
-    let rows = app
-        .tables
-        .iter()
-        .skip(app.offset)
-        .take(app.visible_rows)
-        .map(|t| {
-            let (mark, status) = if exploring {
-                (" ", "in the backup".to_owned())
-            } else {
-                (glyph(t.status), status_label(t))
-            };
-            Row::new(vec![
-                mark.to_owned(),
-                visible(&t.name).into_owned(),
-                status,
-                count(t.backup_rows),
-                count(t.live_rows),
-            ])
-            .style(theme.style(status_role(t.status)))
-        });
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
+    let mut offset = app.list.offset;
+    if app.list.pos >= offset + height {
+        offset = app.list.pos + 1 - height;
+    }
+    let rows = app.tables.iter().skip(offset).take(height).map(|t| {
+        let (mark, status) = if exploring {
+            (" ", "in the backup".to_owned())
+        } else {
+            (glyph(t.status), status_label(t))
+        };
+        let picked = if app.picks.iter().any(|p| p.table == t.name) {
+            "✓"
+        } else {
+            " "
+        };
+        let excluded = if app.excluded.contains(&t.name) {
+            " (no dependents)"
+        } else {
+            ""
+        };
+        Row::new(vec![
+            mark.to_owned(),
+            picked.to_owned(),
+            format!("{}{excluded}", visible(&t.name)),
+            status,
+            count(t.backup_rows),
+            count(t.live_rows),
+        ])
+        .style(theme.style(status_role(t.status)))
+    });
     let widths = [
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(3),
         Constraint::Fill(2),
@@ -115,18 +158,19 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     ];
     let table = Table::new(rows, widths)
         .header(
-            Row::new(vec!["", "table", "status", "backup", "live"]).style(theme.style(Role::Title)),
+            Row::new(vec!["", "", "table", "status", "backup", "live"])
+                .style(theme.style(Role::Title)),
         )
         .block(
             Block::new()
                 .borders(Borders::ALL)
-                .border_style(theme.style(Role::Focus))
+                .border_style(theme.style(if focused { Role::Focus } else { Role::Border }))
                 .title(Span::styled(loading, theme.style(Role::Title))),
         )
         .row_highlight_style(theme.style(Role::Selected));
     let mut state = TableState::default();
     if !app.tables.is_empty() {
-        state.select(Some(app.cursor.saturating_sub(app.offset)));
+        state.select(Some(app.list.pos.saturating_sub(offset)));
     }
     frame.render_stateful_widget(table, area, &mut state);
 }
@@ -144,7 +188,7 @@ fn glyph(status: TableStatus) -> &'static str {
 }
 
 /// The theme role of a table's status.
-fn status_role(status: TableStatus) -> Role {
+pub(crate) fn status_role(status: TableStatus) -> Role {
     match status {
         TableStatus::TableMissing | TableStatus::RowsMissing => Role::DiffMissing,
         TableStatus::RowsChanged | TableStatus::SchemaDrift => Role::DiffChanged,
@@ -153,64 +197,18 @@ fn status_role(status: TableStatus) -> Role {
     }
 }
 
-fn draw_table_summary(frame: &mut Frame<'_>, area: Rect, app: &App, i: usize, theme: &Theme) {
-    let Some(t) = app.tables.get(i) else {
-        return;
-    };
-    let mut lines = vec![
-        Line::from(format!("status:    {}", status_label(t))),
-        Line::from(format!(
-            "rows:      {} in the backup, {} live",
-            t.backup_rows.map_or_else(|| "-".into(), |n| n.to_string()),
-            t.live_rows.map_or_else(|| "-".into(), |n| n.to_string())
-        )),
-        Line::from(format!(
-            "missing {}, changed {}, new {}, identical {}",
-            t.missing, t.changed, t.extra, t.identical
-        )),
-    ];
-    for c in &t.schema.missing_columns {
-        lines.push(Line::from(format!("column {} is missing live", visible(c))));
-    }
-    for m in &t.schema.type_mismatches {
-        lines.push(Line::from(format!(
-            "column {}: backup {} / live {}",
-            visible(&m.column),
-            visible(m.backup_type.as_deref().unwrap_or("?")),
-            visible(&m.live_type)
-        )));
-    }
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme.style(Role::Focus))
-        .title(Span::styled(
-            format!(" {} ", visible(&t.name)),
-            theme.style(Role::Title),
-        ));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .style(theme.style(Role::Text))
-            .block(block),
-        area,
-    );
-}
-
-/// The keys that work here, in the operator's own bindings.
+/// The keys that work here, in the operator's own bindings; a notice, when
+/// there is one, takes the line.
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App, look: Look<'_>) {
-    let actions: &[Action] = match (app.help, app.screen) {
-        (true, _) => &[Action::Back],
-        (false, Screen::Tables) => &[
-            Action::Up,
-            Action::Down,
-            Action::PageDown,
-            Action::Open,
-            Action::Help,
-            Action::Quit,
-        ],
-        (false, Screen::Table(_)) => &[Action::Back, Action::Help, Action::Quit],
-    };
+    if let Some(notice) = &app.notice {
+        frame.render_widget(
+            Paragraph::new(visible(notice).into_owned()).style(look.theme.style(Role::Warning)),
+            area,
+        );
+        return;
+    }
     let mut spans = Vec::new();
-    for &action in actions {
+    for action in footer_actions(app) {
         spans.push(Span::styled(
             look.keymap.keys_for(action),
             look.theme.style(Role::Key),
@@ -223,44 +221,36 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App, look: Look<'_>) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Every binding, from the keymap in use.
-fn draw_help(frame: &mut Frame<'_>, area: Rect, look: Look<'_>) {
-    // Only what works today: a key that does nothing is worse than none.
-    let help: Vec<(String, String)> = Action::ALL
-        .iter()
-        .filter(|a| super::app::intent(**a).is_some())
-        .map(|&a| (look.keymap.keys_for(a), a.description().to_owned()))
-        .collect();
-    let key_width = help
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    let lines: Vec<Line> = help
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:<key_width$}  "), look.theme.style(Role::Key)),
-                Span::styled(what.clone(), look.theme.style(Role::Text)),
-            ])
-        })
-        .collect();
-    let width = (key_width as u16 + 48).min(area.width);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
+/// What works in the current place, most useful first.
+pub fn footer_actions(app: &App) -> Vec<Action> {
+    use super::app::modal::Modal;
+    use Action::*;
+    let live = app.mode == Mode::Live;
+    let picked = !app.picks.is_empty();
+    let mut keys = match (&app.modal, app.screen, app.pane) {
+        (Some(Modal::Running(_)), _, _) => return vec![Back],
+        (Some(Modal::Help | Modal::Outcome(_)), _, _) => return vec![Back],
+        (Some(_), _, _) => return vec![Open, Back],
+        (None, Screen::Plan, _) => vec![Down, PageDown, WritePlan, Rehearse, Restore, Back],
+        (None, _, Pane::Selection) => vec![Down, Open, ToggleDependents, NextPane],
+        (None, Screen::Tables, _) => {
+            let mut k = vec![Down, Open, Search];
+            if live {
+                k.push(Pick);
+            }
+            k
+        }
+        (None, Screen::Table, _) => {
+            let mut k = vec![Down, Back, Search, ToggleFilter, NextPane, Right];
+            if live {
+                k.insert(1, Pick);
+            }
+            k
+        }
     };
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .border_style(look.theme.style(Role::Focus))
-                .title(Span::styled(" Keys ", look.theme.style(Role::Title))),
-        ),
-        popup,
-    );
+    if live && picked && app.screen != Screen::Plan {
+        keys.extend([Plan, Rehearse, Restore]);
+    }
+    keys.extend([Palette, Help, Quit]);
+    keys
 }

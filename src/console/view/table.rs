@@ -1,0 +1,425 @@
+//! The open table: a Rows tab (the row list, then the focused row backup |
+//! live side by side) and a Schema tab (column-level drift). Only the rows
+//! on screen are read from the shared rows: a million-row table draws as
+//! fast as a ten-row one.
+
+use super::{clip, status_role as table_role};
+use crate::browse::{CellText, RowStatus, TableRows};
+use crate::console::app::table_view::{Tab, TableView};
+use crate::console::app::App;
+use crate::console::theme::{Role, Theme};
+use crate::diff::TableDiff;
+use crate::report::visible;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+/// Width of one data column in the row list.
+const COLUMN_WIDTH: u16 = 18;
+/// Width of the key column in the row list.
+const KEY_WIDTH: u16 = 24;
+
+/// Rows the row list shows for a terminal `height` lines high (the update
+/// pages by it; the layout below uses the same arithmetic).
+pub fn row_list_height(height: u16) -> usize {
+    let (list, _) = split_heights(height.saturating_sub(3) /* header, footer */);
+    usize::from(list.saturating_sub(4)).max(1) // tabs line, borders, column titles
+}
+
+/// Body height → (list block incl. tabs line, detail block).
+fn split_heights(body: u16) -> (u16, u16) {
+    let detail = (body * 2 / 5).max(5).min(body);
+    (body - detail, detail)
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bool) {
+    let Some(view) = &app.table else {
+        return;
+    };
+    let diff = app.diff_of(&view.name);
+    let (list_h, _) = split_heights(area.height);
+    let [tabs, list, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(list_h.saturating_sub(1)),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    draw_tabs(frame, tabs, view, t);
+    if view.tab == Tab::Schema {
+        let [_, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        draw_schema(frame, rest, view, diff, t, focused);
+        return;
+    }
+    let Some(rows) = &view.rows else {
+        let text = match &view.error {
+            Some(e) => format!("Could not read this table: {}", visible(e)),
+            None => format!(
+                "Reading rows of both sides… {} so far (Esc goes back)",
+                view.loading
+            ),
+        };
+        let role = if view.error.is_some() {
+            Role::Danger
+        } else {
+            Role::Muted
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(t.style(role))
+                .block(block(&view.name, t, focused)),
+            Rect {
+                height: area.height.saturating_sub(1),
+                ..list
+            },
+        );
+        return;
+    };
+    draw_rows(frame, list, app, view, &rows.0, t, focused);
+    draw_detail(frame, detail, view, &rows.0, t);
+}
+
+fn block<'a>(title: &str, t: &Theme, focused: bool) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.style(if focused { Role::Focus } else { Role::Border }))
+        .title(Span::styled(
+            format!(" {} ", visible(title)),
+            t.style(Role::Title),
+        ))
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, view: &TableView, t: &Theme) {
+    let tab = |name: &'static str, on: bool| {
+        Span::styled(
+            format!(" {name} "),
+            t.style(if on { Role::Selected } else { Role::Muted }),
+        )
+    };
+    let mut spans = vec![
+        tab("Rows", view.tab == Tab::Rows),
+        Span::raw(" "),
+        tab("Schema", view.tab == Tab::Schema),
+        Span::styled(
+            format!("   showing: {}", view.filter.label()),
+            t.style(Role::Text),
+        ),
+    ];
+    if let Some(rows) = &view.rows {
+        let c = rows.0.counts();
+        spans.push(Span::styled(
+            format!(
+                "   {} missing live · {} changed · {} only live · {} identical",
+                c.missing_live,
+                c.changed,
+                c.only_live,
+                c.identical + c.backup_only
+            ),
+            t.style(Role::Muted),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// One character per row status, so the list reads without colour too.
+pub fn glyph(status: RowStatus) -> &'static str {
+    match status {
+        RowStatus::MissingLive => "-",
+        RowStatus::Changed => "~",
+        RowStatus::OnlyLive => "+",
+        RowStatus::Identical => "=",
+        RowStatus::BackupOnly => " ",
+    }
+}
+
+pub fn row_role(status: RowStatus) -> Role {
+    match status {
+        RowStatus::MissingLive => Role::DiffMissing,
+        RowStatus::Changed => Role::DiffChanged,
+        RowStatus::OnlyLive => Role::DiffExtra,
+        RowStatus::Identical => Role::DiffIdentical,
+        RowStatus::BackupOnly => Role::Text,
+    }
+}
+
+/// A cell for a narrow column: escaped, cut to `width` chars.
+fn cell_text(cell: CellText<'_>, width: usize) -> (String, bool) {
+    match cell {
+        CellText::Absent => (String::new(), false),
+        CellText::Null => ("NULL".into(), true),
+        CellText::Text(s) | CellText::Other(s) => (clip(&visible(s), width), false),
+    }
+}
+
+fn draw_rows(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    view: &TableView,
+    rows: &TableRows,
+    t: &Theme,
+    focused: bool,
+) {
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
+    // The update pages by an estimate; the view keeps the focus visible whatever the height.
+    let mut offset = view.cursor.offset;
+    if view.cursor.pos >= offset + height {
+        offset = view.cursor.pos + 1 - height;
+    }
+    let data_width = area.width.saturating_sub(KEY_WIDTH + 6);
+    let ncols = usize::from((data_width / (COLUMN_WIDTH + 1)).max(1));
+    let columns: Vec<usize> = (view.column..rows.columns.len()).take(ncols).collect();
+    let picked: Vec<u32> = app
+        .picks
+        .iter()
+        .filter(|p| p.table == view.name)
+        .filter_map(|p| p.entry)
+        .collect();
+    let lines = (offset..(offset + height).min(view.len())).filter_map(|line| {
+        let entry = view.entry_at(line)?;
+        let status = rows.status(entry);
+        let mark = if picked.contains(&(entry as u32)) {
+            "✓"
+        } else {
+            " "
+        };
+        let mut cells = vec![
+            glyph(status).to_owned(),
+            mark.to_owned(),
+            clip(&rows.key_text(entry), usize::from(KEY_WIDTH)),
+        ];
+        for &c in &columns {
+            let cell = match rows.backup_cell(entry, c) {
+                CellText::Absent => rows.live_cell(entry, c),
+                cell => cell,
+            };
+            cells.push(cell_text(cell, usize::from(COLUMN_WIDTH)).0);
+        }
+        Some(Row::new(cells).style(t.style(row_role(status))))
+    });
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(KEY_WIDTH),
+    ];
+    widths.extend(columns.iter().map(|_| Constraint::Length(COLUMN_WIDTH)));
+    let mut titles = vec![String::new(), String::new(), "key".to_owned()];
+    titles.extend(
+        columns
+            .iter()
+            .map(|&c| clip(&visible(&rows.columns[c].name), usize::from(COLUMN_WIDTH))),
+    );
+    let more = if view.column + columns.len() < rows.columns.len() {
+        " (l: more columns →)"
+    } else {
+        ""
+    };
+    let title = format!(
+        "{} — row {} of {}{more}",
+        view.name,
+        (view.cursor.pos + 1).min(view.len()),
+        view.len()
+    );
+    let table = Table::new(lines, widths)
+        .header(Row::new(titles).style(t.style(Role::Title)))
+        .block(block(&title, t, focused))
+        .row_highlight_style(t.style(Role::Selected));
+    let mut state = TableState::default();
+    if !view.is_empty() {
+        state.select(Some(view.cursor.pos - offset));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The focused row, backup | live, one line per column, changed ones marked.
+fn draw_detail(frame: &mut Frame<'_>, area: Rect, view: &TableView, rows: &TableRows, t: &Theme) {
+    let Some(entry) = view.focused_entry() else {
+        frame.render_widget(
+            Paragraph::new("No rows to show with this filter (f changes it).")
+                .style(t.style(Role::Muted))
+                .block(block("row", t, false)),
+            area,
+        );
+        return;
+    };
+    let status = rows.status(entry);
+    let changed = rows.changed_columns(entry);
+    let side_width = usize::from(area.width.saturating_sub(24) / 2).max(8);
+    let lines = rows
+        .columns
+        .iter()
+        .enumerate()
+        .skip(view.column)
+        .take(usize::from(area.height.saturating_sub(3)))
+        .map(|(i, col)| {
+            let (backup, b_null) = cell_text(rows.backup_cell(entry, i), side_width);
+            let (live, l_null) = cell_text(rows.live_cell(entry, i), side_width);
+            let role = if changed.contains(&i) {
+                Role::DiffChanged
+            } else if !col.in_live && status != RowStatus::BackupOnly {
+                Role::DiffMissing
+            } else {
+                Role::Text
+            };
+            let muted = |null: bool| {
+                if null {
+                    t.style(Role::Muted)
+                } else {
+                    t.style(role)
+                }
+            };
+            let name = format!(
+                "{}{}{}",
+                if col.key { "*" } else { "" },
+                visible(&col.name),
+                if changed.contains(&i) { " ≠" } else { "" }
+            );
+            Row::new(vec![
+                ratatui::widgets::Cell::from(name).style(t.style(role)),
+                ratatui::widgets::Cell::from(backup).style(muted(b_null)),
+                ratatui::widgets::Cell::from(live).style(muted(l_null)),
+            ])
+        });
+    let where_from = rows
+        .line(entry)
+        .map(|l| format!(", backup line {l}"))
+        .unwrap_or_default();
+    let title = format!(
+        "{} — {}{where_from}",
+        rows.key_text(entry),
+        status_words(status)
+    );
+    let table = Table::new(
+        lines,
+        [
+            Constraint::Length(20),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(vec!["column", "backup", "live"]).style(t.style(Role::Title)))
+    .block(block(&title, t, false));
+    frame.render_widget(table, area);
+}
+
+pub fn status_words(status: RowStatus) -> &'static str {
+    match status {
+        RowStatus::MissingLive => "missing live",
+        RowStatus::Changed => "changed",
+        RowStatus::OnlyLive => "only live",
+        RowStatus::Identical => "identical",
+        RowStatus::BackupOnly => "in the backup",
+    }
+}
+
+fn draw_schema(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    view: &TableView,
+    diff: Option<&TableDiff>,
+    t: &Theme,
+    focused: bool,
+) {
+    let mut lines: Vec<Line> = Vec::new();
+    let Some(d) = diff else {
+        frame.render_widget(
+            Paragraph::new("").block(block(&view.name, t, focused)),
+            area,
+        );
+        return;
+    };
+    let head = |s: &str| Line::styled(s.to_owned(), t.style(Role::Title));
+    lines.push(Line::styled(
+        format!("status: {}", super::super::app::status_label(d)),
+        t.style(table_role(d.status)),
+    ));
+    if let Some(k) = &d.key {
+        lines.push(Line::from(format!(
+            "rows matched on: {} ({})",
+            visible(&k.columns.join(", ")),
+            k.source.replace('_', " ")
+        )));
+    }
+    let s = &d.schema;
+    if s.is_empty() {
+        lines.push(Line::styled(
+            "columns, types and constraints match the backup".to_owned(),
+            t.style(Role::Ok),
+        ));
+    }
+    if !s.missing_columns.is_empty() {
+        lines.push(head("Columns in the backup, missing live:"));
+        for c in &s.missing_columns {
+            lines.push(Line::styled(
+                format!("  - {}", visible(c)),
+                t.style(Role::DiffMissing),
+            ));
+        }
+    }
+    if !s.extra_columns.is_empty() {
+        lines.push(head("Columns only live:"));
+        for c in &s.extra_columns {
+            lines.push(Line::styled(
+                format!("  + {}", visible(c)),
+                t.style(Role::DiffExtra),
+            ));
+        }
+    }
+    if !s.type_mismatches.is_empty() {
+        lines.push(head("Type mismatches (backup → live):"));
+        for m in &s.type_mismatches {
+            let bad = if m.incompatible_values > 0 {
+                format!(", {} value(s) will not fit", m.incompatible_values)
+            } else {
+                String::new()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "  ~ {}: {} → {}{bad}",
+                    visible(&m.column),
+                    visible(m.backup_type.as_deref().unwrap_or("(from the data)")),
+                    visible(&m.live_type)
+                ),
+                t.style(Role::DiffChanged),
+            ));
+        }
+    }
+    if !s.missing_constraints.is_empty() {
+        lines.push(head("Constraints in the backup, missing live:"));
+        for c in &s.missing_constraints {
+            lines.push(Line::styled(
+                format!("  - {}", visible(&c.definition)),
+                t.style(Role::DiffMissing),
+            ));
+        }
+    }
+    if !d.changed_columns.is_empty() {
+        lines.push(head("Changed rows per column:"));
+        for (c, n) in &d.changed_columns {
+            lines.push(Line::from(format!("  {}: {n}", visible(c))));
+        }
+    }
+    if !d.incompatible.is_empty() {
+        lines.push(head(
+            "Backup values that do not fit the live column (samples):",
+        ));
+        for v in d.incompatible.iter().take(20) {
+            lines.push(Line::styled(
+                format!(
+                    "  line {}: {} = {} ({})",
+                    v.line,
+                    visible(&v.column),
+                    clip(&visible(&v.value), 40),
+                    visible(&v.reason)
+                ),
+                t.style(Role::Warning),
+            ));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(t.style(Role::Text))
+            .block(block(&format!("{} — schema", view.name), t, focused)),
+        area,
+    );
+}

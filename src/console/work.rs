@@ -1,0 +1,581 @@
+//! Background work for the console, one kind at a time per slot: the diff,
+//! the open table's rows, the plan, a search, a rehearsal or restore. Each
+//! reports back as a [`Msg`]; each can be cancelled (a restore by rolling
+//! back). Everything goes through the same library calls as the CLI.
+
+use super::app::modal::{Found, Outcome, SearchScope};
+use super::app::table_view::Rows;
+use super::app::{App, Effect, Msg, PlanData, RunMode};
+use super::run::{send, Sender};
+use crate::backup::Backup;
+use crate::browse::{load_table_rows, CellText, TableRows};
+use crate::console::search::{rows_fn, RowSearch, SearchRow};
+use crate::diff::{diff, DiffOptions, TableDiff, TableStatus};
+use crate::error::{Error, Result};
+use crate::live::{DbUrl, LiveDb};
+use crate::report::visible;
+use crate::restore::pick::{parse_pick, PickSpec};
+use crate::restore::progress::{Cancel, RunEvent};
+use crate::restore::run::{self as restore_run, RunRequest};
+use crate::restore::script::ScriptOptions;
+use crate::restore::selection::SelectOptions;
+use crate::restore::summary::explain;
+use crate::restore::{execute, prepare, Prepared};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// Row hits a search keeps.
+const SEARCH_CAP: usize = 200;
+
+type Live = Arc<(DbUrl, LiveDb)>;
+/// A table's name and its loaded rows.
+type Loaded = (String, Arc<TableRows>);
+
+/// The plan the console shows, kept to write or run it.
+struct Current {
+    generation: u64,
+    prepared: Arc<Prepared>,
+    picks: Vec<PickSpec>,
+}
+
+pub(crate) struct Work {
+    live: Option<Live>,
+    backup: Arc<Backup>,
+    tx: Sender,
+    load: Option<Arc<AtomicBool>>,
+    /// The open table's rows, for searching them.
+    rows_slot: Arc<Mutex<Option<Loaded>>>,
+    planning: Option<JoinHandle<()>>,
+    current: Arc<Mutex<Option<Current>>>,
+    search: Option<Arc<AtomicBool>>,
+    run: Option<Cancel>,
+}
+
+impl Work {
+    pub(crate) fn new(live: Option<Live>, backup: Arc<Backup>, tx: Sender) -> Work {
+        Work {
+            live,
+            backup,
+            tx,
+            load: None,
+            rows_slot: Arc::new(Mutex::new(None)),
+            planning: None,
+            current: Arc::new(Mutex::new(None)),
+            search: None,
+            run: None,
+        }
+    }
+
+    pub(crate) fn apply(&mut self, effect: Effect, app: &App) {
+        match effect {
+            Effect::Quit => {}
+            Effect::LoadTable { name } => self.load_table(name),
+            Effect::CancelLoad => cancel(&mut self.load),
+            Effect::Plan {
+                generation,
+                picks,
+                exclude_dependents,
+            } => self.plan(generation, picks, exclude_dependents),
+            Effect::WritePlan { generation } => self.write_plan(generation),
+            Effect::Run { generation, mode } => self.run(generation, mode),
+            Effect::CancelRun => {
+                if let Some(c) = &self.run {
+                    c.cancel();
+                }
+            }
+            Effect::Search {
+                generation,
+                scope,
+                query,
+            } => self.search(generation, scope, query),
+            Effect::CancelSearch => cancel(&mut self.search),
+            Effect::Rediff => self.diff(),
+        }
+        let _ = app;
+    }
+
+    pub(crate) fn cancel_all(&mut self) {
+        cancel(&mut self.load);
+        cancel(&mut self.search);
+        if let Some(c) = &self.run {
+            c.cancel();
+        }
+    }
+
+    /// Diff in the background; each table is sent as soon as it is done.
+    pub(crate) fn diff(&mut self) {
+        let (live, backup, tx) = (self.live.clone(), self.backup.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let Some(live) = live else {
+                let msg = match crate::inspect::inspect(&backup) {
+                    Ok(report) => {
+                        let total = report.tables.len();
+                        for t in report.tables {
+                            send(&tx, Msg::TableDiffed(Box::new(backup_only(t.name, t.rows))));
+                        }
+                        Msg::DiffDone { total }
+                    }
+                    Err(e) => Msg::Failed(e.to_string()),
+                };
+                send(&tx, msg);
+                return;
+            };
+            let progress_tx = tx.clone();
+            let opts = DiffOptions {
+                tables: Vec::new(),
+                collect_rows: false,
+                progress: Some(Arc::new(move |t: &TableDiff| {
+                    send(&progress_tx, Msg::TableDiffed(Box::new(t.clone())));
+                })),
+            };
+            let msg = match diff(&live.1, &backup, &opts).await {
+                Ok(report) => Msg::DiffDone {
+                    total: report.tables.len(),
+                },
+                Err(e) => Msg::Failed(e.to_string()),
+            };
+            send(&tx, msg);
+        });
+    }
+
+    fn load_table(&mut self, name: String) {
+        cancel(&mut self.load);
+        let stop = Arc::new(AtomicBool::new(false));
+        self.load = Some(stop.clone());
+        let (live, backup, tx) = (self.live.clone(), self.backup.clone(), self.tx.clone());
+        let slot = self.rows_slot.clone();
+        tokio::spawn(async move {
+            let progress_tx = tx.clone();
+            let progress_name = name.clone();
+            let progress = move |rows: u64| {
+                send(
+                    &progress_tx,
+                    Msg::TableLoading {
+                        name: progress_name.clone(),
+                        rows,
+                    },
+                );
+            };
+            let loaded = load_table_rows(
+                live.as_ref().map(|l| &l.1),
+                &backup,
+                &name,
+                progress,
+                stop.clone(),
+            )
+            .await;
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let msg = match loaded {
+                Ok(rows) => {
+                    let rows = Arc::new(rows);
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some((name.clone(), rows.clone()));
+                    }
+                    Msg::TableLoaded {
+                        name,
+                        rows: Rows(rows),
+                    }
+                }
+                Err(e) => Msg::TableFailed {
+                    name,
+                    error: e.to_string(),
+                },
+            };
+            send(&tx, msg);
+        });
+    }
+
+    fn plan(
+        &mut self,
+        generation: u64,
+        specs: Vec<String>,
+        exclude_dependents: std::collections::BTreeSet<String>,
+    ) {
+        if let Some(task) = self.planning.take() {
+            task.abort();
+        }
+        let Some(live) = self.live.clone() else {
+            return;
+        };
+        let (backup, tx, current) = (self.backup.clone(), self.tx.clone(), self.current.clone());
+        self.planning = Some(tokio::spawn(async move {
+            let planned = async {
+                let picks: Vec<PickSpec> =
+                    specs.iter().map(|s| parse_pick(s)).collect::<Result<_>>()?;
+                let opts = SelectOptions {
+                    exclude_dependents,
+                    ..SelectOptions::default()
+                };
+                let prepared =
+                    prepare(&live.1, &backup, &picks, opts, &ScriptOptions::default()).await?;
+                Ok::<_, Error>((picks, prepared))
+            };
+            let msg = match planned.await {
+                Ok((picks, prepared)) => {
+                    let data = PlanData {
+                        summary: prepared.summary.clone(),
+                        explanations: explain(&prepared.selection),
+                        script: prepared.scripts.as_ref().map(|s| s.script.text().into()),
+                    };
+                    if let Ok(mut c) = current.lock() {
+                        *c = Some(Current {
+                            generation,
+                            prepared: Arc::new(prepared),
+                            picks,
+                        });
+                    }
+                    Msg::Planned {
+                        generation,
+                        plan: Arc::new(data),
+                    }
+                }
+                Err(e) => Msg::PlanFailed {
+                    generation,
+                    error: e.to_string(),
+                },
+            };
+            send(&tx, msg);
+        }));
+    }
+
+    /// The plan of `generation`, if it is the one kept.
+    fn current(&self, generation: u64) -> Option<(Arc<Prepared>, Vec<PickSpec>)> {
+        let c = self.current.lock().ok()?;
+        let c = c.as_ref().filter(|c| c.generation == generation)?;
+        Some((c.prepared.clone(), c.picks.clone()))
+    }
+
+    fn write_plan(&mut self, generation: u64) {
+        let msg = match self.current(generation) {
+            Some((prepared, _)) => match write_script(&prepared, self.live.as_ref()) {
+                Ok(path) => format!("Plan written to {} (not run).", path.display()),
+                Err(e) => format!("Could not write the plan: {e}"),
+            },
+            None => "The plan changed; wait for the new one, then press w again.".into(),
+        };
+        send(&self.tx, Msg::Notice(msg));
+    }
+
+    fn run(&mut self, generation: u64, mode: RunMode) {
+        let (Some(live), Some((prepared, _))) = (self.live.clone(), self.current(generation))
+        else {
+            send(
+                &self.tx,
+                Msg::RunDone(refused(
+                    mode,
+                    "the plan changed before it could run; nothing changed",
+                )),
+            );
+            return;
+        };
+        let cancel = Cancel::new();
+        self.run = Some(cancel.clone());
+        let (backup, tx) = (self.backup.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let progress_tx = tx.clone();
+            let progress = move |event: RunEvent| {
+                if let Some((step, phase)) = progress_of(event) {
+                    send(&progress_tx, Msg::RunProgress { step, phase });
+                }
+            };
+            let exec_mode = match mode {
+                RunMode::Rehearse => execute::Mode::Rehearse,
+                RunMode::Commit => execute::Mode::Commit,
+            };
+            let request = RunRequest {
+                url: &live.0,
+                live: &live.1,
+                backup: &backup,
+                prepared: &prepared,
+                mode: exec_mode,
+                undo_out: None,
+                journal: None,
+                options: console_options(mode),
+                busy: Duration::from_secs(30),
+            };
+            let outcome = match restore_run::run(request, progress, &cancel).await {
+                Ok(report) => outcome_of(mode, &report),
+                Err(e) => refused(mode, &e.to_string()),
+            };
+            send(&tx, Msg::RunDone(outcome));
+        });
+    }
+
+    fn search(&mut self, generation: u64, scope: SearchScope, query: String) {
+        cancel(&mut self.search);
+        let stop = Arc::new(AtomicBool::new(false));
+        self.search = Some(stop.clone());
+        let tx = self.tx.clone();
+        match scope {
+            SearchScope::Everywhere => {
+                let backup = self.backup.clone();
+                tokio::task::spawn_blocking(move || {
+                    search_everywhere(&backup, &query, generation, &stop, &tx)
+                });
+            }
+            SearchScope::Table(name) => {
+                let rows = self
+                    .rows_slot
+                    .lock()
+                    .ok()
+                    .and_then(|s| s.clone())
+                    .filter(|(n, _)| *n == name);
+                let Some((_, rows)) = rows else {
+                    return;
+                };
+                tokio::task::spawn_blocking(move || {
+                    search_table(&name, &rows, &query, generation, &stop, &tx)
+                });
+            }
+        }
+    }
+}
+
+fn cancel(slot: &mut Option<Arc<AtomicBool>>) {
+    if let Some(stop) = slot.take() {
+        stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A backup table when there is no live side to compare with.
+fn backup_only(name: String, rows: u64) -> TableDiff {
+    TableDiff {
+        name,
+        status: TableStatus::Identical,
+        backup_rows: Some(rows),
+        live_rows: None,
+        missing: 0,
+        changed: 0,
+        extra: 0,
+        identical: 0,
+        key: None,
+        schema: Default::default(),
+        changed_columns: Default::default(),
+        incompatible: Vec::new(),
+        rows: None,
+    }
+}
+
+/// Write the script next to where the operator is working; never overwrite.
+fn write_script(prepared: &Prepared, live: Option<&Live>) -> Result<PathBuf> {
+    let Some(scripts) = &prepared.scripts else {
+        return Err(Error::Usage(
+            "the plan is blocked: there is no script".into(),
+        ));
+    };
+    let name = live.map_or_else(|| "db".to_owned(), |l| l.0.database_name());
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let path = PathBuf::from(format!("lifeboat-plan-{safe}-{stamp}.sql"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, &e))?;
+    std::io::Write::write_all(&mut file, scripts.script.text().as_bytes())
+        .map_err(|e| Error::io(&path, &e))?;
+    Ok(std::fs::canonicalize(&path).unwrap_or(path))
+}
+
+/// A restore's step as the progress modal shows it: statements done of
+/// all (when the step counts them) and what is happening.
+fn progress_of(event: RunEvent) -> Option<(Option<(usize, usize)>, String)> {
+    let phase = match event {
+        RunEvent::Fingerprinting => "fingerprinting the backup for the journal",
+        RunEvent::Rechecking => "checking nothing moved live since the plan",
+        RunEvent::Statement {
+            done, total, rows, ..
+        } => {
+            return Some((
+                Some((done, total)),
+                format!("writing: {rows} row(s) so far"),
+            ))
+        }
+        RunEvent::Committing => "writing the undo script and journal, then COMMIT",
+        RunEvent::Pinpointing => "a statement failed: finding the backup row behind it",
+        RunEvent::Verifying => "committed; reading the rows back to verify",
+        RunEvent::Finished(_) => return None,
+    };
+    Some((None, phase.to_owned()))
+}
+
+fn console_options(mode: RunMode) -> BTreeMap<String, String> {
+    let mut o = BTreeMap::new();
+    o.insert(
+        "mode".into(),
+        match mode {
+            RunMode::Rehearse => "dry-run",
+            RunMode::Commit => "commit",
+        }
+        .into(),
+    );
+    o.insert("from".into(), "console".into());
+    o
+}
+
+fn refused(mode: RunMode, why: &str) -> Outcome {
+    Outcome {
+        mode,
+        ok: false,
+        title: "NOT RUN".into(),
+        lines: vec![why.to_owned(), "Nothing changed.".into()],
+        scroll: 0,
+    }
+}
+
+fn outcome_of(mode: RunMode, report: &restore_run::RunReport) -> Outcome {
+    use crate::restore::execute::Outcome as Done;
+    let verified = report.verification.as_ref().is_none_or(|v| v.ok());
+    let (ok, title) = match report.execution.outcome {
+        Done::Committed if verified => (true, "COMMITTED and verified"),
+        Done::Committed => (false, "COMMITTED — verification found differences"),
+        Done::Rehearsed => (true, "REHEARSED — rolled back, nothing changed"),
+        Done::RolledBack => (false, "ROLLED BACK — nothing changed"),
+    };
+    Outcome {
+        mode,
+        ok,
+        title: title.into(),
+        lines: restore_run::render_report(report)
+            .lines()
+            .map(str::to_owned)
+            .filter(|l| !l.is_empty())
+            .collect(),
+        scroll: 0,
+    }
+}
+
+fn search_everywhere(
+    backup: &Backup,
+    query: &str,
+    generation: u64,
+    stop: &AtomicBool,
+    tx: &Sender,
+) {
+    use crate::console::search::{search_backup, BackupSearchProgress};
+    let progress = |p: BackupSearchProgress| {
+        if !p.done && !stop.load(Ordering::Relaxed) {
+            let text = format!(
+                "searching: {} rows read, {} of {} tables",
+                p.rows_scanned, p.tables_done, p.tables_total
+            );
+            send(
+                tx,
+                Msg::SearchFound {
+                    generation,
+                    rows: Vec::new(),
+                    progress: Some(text),
+                },
+            );
+        }
+    };
+    let msg = match search_backup(backup, query, SEARCH_CAP, stop, progress) {
+        Ok(hits) => Msg::SearchFound {
+            generation,
+            rows: hits
+                .into_iter()
+                .map(|h| Found::Row {
+                    table: h.table_name,
+                    line: Some(h.line),
+                    entry: None,
+                    column: visible(&h.column_name).into_owned(),
+                    snippet: h.snippet,
+                    positions: h.positions,
+                })
+                .collect(),
+            progress: None,
+        },
+        Err(e) => Msg::SearchFound {
+            generation,
+            rows: Vec::new(),
+            progress: Some(format!("search failed: {e}")),
+        },
+    };
+    if !stop.load(Ordering::Relaxed) {
+        send(tx, msg);
+    }
+}
+
+/// One entry of the open table as the row search reads it: the backup's
+/// value where there is one, else the live value.
+struct EntryRow<'a> {
+    rows: &'a TableRows,
+    entry: usize,
+}
+
+impl SearchRow for EntryRow<'_> {
+    fn cell_count(&self) -> usize {
+        self.rows.columns.len()
+    }
+
+    fn text(&self, column: usize) -> Option<Cow<'_, str>> {
+        let cell = match self.rows.backup_cell(self.entry, column) {
+            CellText::Absent => self.rows.live_cell(self.entry, column),
+            cell => cell,
+        };
+        cell.text().map(Cow::Borrowed)
+    }
+}
+
+/// Rows searched between checks for a newer query.
+const SEARCH_CHUNK: usize = 50_000;
+
+fn search_table(
+    name: &str,
+    rows: &TableRows,
+    query: &str,
+    generation: u64,
+    stop: &AtomicBool,
+    tx: &Sender,
+) {
+    let source = rows_fn(rows.len(), |entry| EntryRow { rows, entry });
+    let mut search = RowSearch::new(query, rows.len(), SEARCH_CAP);
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        if search.search_chunk(&source, SEARCH_CHUNK).done {
+            break;
+        }
+    }
+    let found = search
+        .hits(&source)
+        .into_iter()
+        .map(|h| Found::Row {
+            table: name.to_owned(),
+            line: rows.line(h.row),
+            entry: u32::try_from(h.row).ok(),
+            column: rows
+                .columns
+                .get(h.column)
+                .map(|c| visible(&c.name).into_owned())
+                .unwrap_or_default(),
+            snippet: h.snippet,
+            positions: h.positions,
+        })
+        .collect();
+    send(
+        tx,
+        Msg::SearchFound {
+            generation,
+            rows: found,
+            progress: None,
+        },
+    );
+}
