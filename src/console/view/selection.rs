@@ -96,6 +96,20 @@ impl SelectionState {
     }
 }
 
+/// "insert 3 · update 1": the counts that are not zero.
+fn nonzero(counts: &[(&str, usize)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(w, n)| format!("{w} {n}"))
+        .collect();
+    if parts.is_empty() {
+        "nothing".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
 /// Add `item` when absent, remove it when present.
 fn flip<T: Ord>(set: &mut BTreeSet<T>, item: T) {
     if !set.remove(&item) {
@@ -181,46 +195,33 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
                 let Some(ts) = s.tables.iter().find(|x| x.table == *name) else {
                     continue;
                 };
-                let open = if state.tables.contains(*name) {
-                    "▾"
-                } else {
-                    "▸"
-                };
+                let open = if state.tables.contains(*name) { "▾" } else { "▸" };
                 let conflicts = ts.conflict_skipped + ts.conflict_fail;
-                let excluded = if app.excluded.contains(*name)
-                    || app
-                        .excluded
-                        .iter()
-                        .any(|e| name.ends_with(&format!(".{e}")))
-                {
-                    " · dependents excluded"
-                } else {
-                    ""
-                };
-                Line::from(vec![
+                let excluded = app.excluded.contains(*name)
+                    || app.excluded.iter().any(|e| name.ends_with(&format!(".{e}")));
+                let counts = nonzero(&[
+                    ("insert", ts.insert),
+                    ("update", ts.update),
+                    ("already there", ts.already_there),
+                    ("conflicts", conflicts),
+                ]);
+                let why = nonzero(&[
+                    ("picked", ts.picked),
+                    ("dependents", ts.dependents),
+                    ("parents", ts.required_parents),
+                ]);
+                let mut spans = vec![
                     Span::styled(format!("{open} {} ", visible(name)), t.style(Role::Title)),
                     Span::styled(
-                        format!(
-                            "+{} ={} ~{}{} ({} picked, {} dependents, {} parents){excluded}",
-                            ts.insert + ts.update,
-                            ts.already_there,
-                            conflicts,
-                            if ts.update > 0 {
-                                format!(" upd {}", ts.update)
-                            } else {
-                                String::new()
-                            },
-                            ts.picked,
-                            ts.dependents,
-                            ts.required_parents
-                        ),
-                        t.style(if conflicts > 0 {
-                            Role::Warning
-                        } else {
-                            Role::Text
-                        }),
+                        counts,
+                        t.style(if conflicts > 0 { Role::Warning } else { Role::Text }),
                     ),
-                ])
+                    Span::styled(format!(" ({why})"), t.style(Role::Muted)),
+                ];
+                if excluded {
+                    spans.push(Span::styled(" no dependents", t.style(Role::Warning)));
+                }
+                Line::from(spans)
             }
             Item::Row(e) => {
                 let open = if state.rows.contains(&(e.table.clone(), e.key.clone())) {
