@@ -1,8 +1,12 @@
 //! Finding things in the console: fuzzy matching (skim's V2 algorithm, case
 //! ignored: "ToeTheLine" also finds the slug `toetheline`; camel-case and
-//! word-start bonuses still rank the exact spelling first) over table names and palette commands ([`rank`]), over the row
-//! values of one table ([`RowSearch`]) and across all tables
-//! ([`AllTablesSearch`]). Pure: no I/O, no clock.
+//! word-start bonuses still rank the exact spelling first) over table names
+//! and palette commands ([`rank`]), over the row values of one table
+//! ([`RowSearch`]), across tables held in memory ([`AllTablesSearch`]) and
+//! across a whole backup streamed from disk ([`search_backup`], the one
+//! part that does I/O). Rows are read as raw value texts ([`SearchRow`]) by
+//! index ([`RowSource`]), so a table packed in a text arena is searched
+//! without building `Cell`s or a `Vec` of rows.
 //!
 //! **Untrusted text.** Matching runs on a value's raw text, but everything
 //! returned for display is relative to the text after
@@ -22,7 +26,7 @@ mod source;
 #[cfg(test)]
 mod tests;
 
-pub use backup::{search_backup, BackupHit, BackupSearchProgress};
+pub use backup::{search_backup, BackupHit, BackupSearchProgress, PROGRESS_EVERY_ROWS};
 pub use source::{rows_fn, RowSource, RowsFn, SearchRow};
 
 use crate::report::visible;
@@ -330,20 +334,24 @@ fn score_cell(m: &SkimMatcherV2, text: &str, query: &str) -> Option<i64> {
 
 /// The matcher's own acceptance test (greedy, `char::eq_ignore_ascii_case`),
 /// on bytes when the query is ASCII: a UTF-8 byte of a non-ASCII char is
-/// never equal to an ASCII byte, so the answer is the same.
+/// never equal to an ASCII byte, so the answer is the same. Each query byte
+/// is looked for with `memchr` (both cases of a letter), so a text is
+/// rejected at SIMD speed rather than a byte at a time.
 fn is_subsequence(text: &str, query: &str) -> bool {
     if query.is_ascii() {
-        let mut q = query.as_bytes().iter().peekable();
-        for b in text.as_bytes() {
-            match q.peek() {
-                Some(p) if p.eq_ignore_ascii_case(b) => {
-                    q.next();
-                }
-                Some(_) => {}
-                None => break,
+        let mut rest = text.as_bytes();
+        for &q in query.as_bytes() {
+            let found = if q.is_ascii_alphabetic() {
+                memchr::memchr2(q.to_ascii_lowercase(), q.to_ascii_uppercase(), rest)
+            } else {
+                memchr::memchr(q, rest)
+            };
+            match found {
+                Some(i) => rest = &rest[i + 1..],
+                None => return false,
             }
         }
-        q.peek().is_none()
+        true
     } else {
         let mut q = query.chars().peekable();
         for c in text.chars() {

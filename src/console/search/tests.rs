@@ -498,6 +498,8 @@ fn the_prefilter_agrees_with_the_matcher() {
         "x",
         "12345",
         "-1.5e10",
+        "a long text of more than sixty-four bytes, so memchr takes its vector path: ToeTheLine",
+        "https://toetheline.example.net/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z",
     ];
     let queries = [
         "ToeTheLine",
@@ -518,6 +520,11 @@ fn the_prefilter_agrees_with_the_matcher() {
         "1.5",
         "e",
         "zz",
+        "TTL",
+        "toe.net",
+        "nettoe",
+        "z/q",
+        "vector ToeTheLine",
     ];
     let m = matcher();
     let mut accepted = 0;
