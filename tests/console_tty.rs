@@ -88,13 +88,19 @@ fn find_pick_plan_rehearse_and_restore_a_lost_project_from_the_demo() {
     // Pick it: its session and the session's violations come along.
     tmux.keys(&["Space"]);
     let screen = tmux.wait_for("violations insert 12 (dependents 12)");
-    assert!(screen.contains("test_sessions insert 1 (dependents 1)"), "{screen}");
+    assert!(
+        screen.contains("test_sessions insert 1 (dependents 1)"),
+        "{screen}"
+    );
     assert!(screen.contains("projects insert 1 (picked 1)"), "{screen}");
 
     // The plan: warnings first, then the exact SQL down to COMMIT.
     tmux.keys(&["p"]);
     let screen = tmux.wait_for("The plan can run.");
-    assert!(screen.contains("column budget no longer exists live"), "{screen}");
+    assert!(
+        screen.contains("column budget no longer exists live"),
+        "{screen}"
+    );
     tmux.keys(&["G"]);
     let screen = tmux.wait_for("COMMIT;");
     assert!(screen.contains("INSERT INTO"), "{screen}");

@@ -14,6 +14,8 @@ use crate::console::view::selection::Focus;
 
 /// Rows a search result list shows at a time.
 const RESULT_ROWS: usize = 10;
+/// Chars the plan preview scrolls sideways per key.
+const SIDEWAYS: isize = 16;
 /// Shortest query worth scanning every row for.
 const MIN_ROW_QUERY: usize = 2;
 
@@ -187,8 +189,17 @@ fn on_plan(app: &mut App, action: Action) -> Option<Effect> {
         return None;
     }
     let page = app.page();
-    if let (Some(m), super::PlanState::Ready(p)) = (move_of(action), &mut app.plan) {
-        p.preview.apply(m, page);
+    let super::PlanState::Ready(p) = &mut app.plan else {
+        return None;
+    };
+    match action {
+        Action::Left => p.preview.shift(-SIDEWAYS),
+        Action::Right => p.preview.shift(SIDEWAYS),
+        _ => {
+            if let Some(m) = move_of(action) {
+                p.preview.apply(m, page);
+            }
+        }
     }
     None
 }

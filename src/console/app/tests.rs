@@ -511,3 +511,5 @@ fn snapshot_search_everywhere() {
     );
     insta::assert_snapshot!(render(&app));
 }
+
+mod screens;

@@ -37,9 +37,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, look: Look<'_>) {
     frame.render_widget(Block::new().style(t.style(Role::Background)), frame.area());
     draw_header(frame, header, app, t);
     let (main, side) = if app.shows_selection() {
-        let [main, side] =
-            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
-                .areas(body);
+        // The focused pane gets the room: why-chains are long.
+        let side_share = if app.pane == Pane::Selection { 60 } else { 40 };
+        let [main, side] = Layout::horizontal([
+            Constraint::Percentage(100 - side_share),
+            Constraint::Percentage(side_share),
+        ])
+        .areas(body);
         (main, Some(side))
     } else {
         (body, None)
@@ -231,7 +235,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
         (Some(Modal::Running(_)), _, _) => return vec![Back],
         (Some(Modal::Help | Modal::Outcome(_)), _, _) => return vec![Back],
         (Some(_), _, _) => return vec![Open, Back],
-        (None, Screen::Plan, _) => vec![Down, PageDown, WritePlan, Rehearse, Restore, Back],
+        (None, Screen::Plan, _) => vec![Down, PageDown, Right, WritePlan, Rehearse, Restore, Back],
         (None, _, Pane::Selection) => vec![Down, Open, ToggleDependents, NextPane],
         (None, Screen::Tables, _) => {
             let mut k = vec![Down, Open, Search];

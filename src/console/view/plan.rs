@@ -26,6 +26,8 @@ pub struct PlanPreview {
     sql: Option<SqlLines>,
     /// First line shown.
     pub top: usize,
+    /// Chars cut from the left of every line (h / l scroll sideways).
+    pub left: usize,
 }
 
 impl PlanPreview {
@@ -36,6 +38,7 @@ impl PlanPreview {
             script: plan.script.clone(),
             sql,
             top: 0,
+            left: 0,
         }
     }
 
@@ -59,6 +62,11 @@ impl PlanPreview {
             Move::Bottom => last,
         }
         .min(last);
+    }
+
+    /// Scroll sideways by `step` chars (negative: back towards the start).
+    pub fn shift(&mut self, step: isize) {
+        self.left = self.left.saturating_add_signed(step);
     }
 
     /// Line `n` of the preview, styled.
@@ -128,7 +136,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme) {
         PlanState::Ready(p) => {
             let preview = &p.preview;
             let end = (preview.top + height).min(preview.len());
-            (preview.top..end).map(|n| preview.line(n, t)).collect()
+            (preview.top..end)
+                .map(|n| skip_chars(preview.line(n, t), preview.left))
+                .collect()
         }
         PlanState::Planning => vec![Line::styled(
             "Planning: reading both sides and following relations…",
@@ -144,4 +154,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme) {
         )],
     };
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// `line` without its first `n` chars (styles kept).
+fn skip_chars(line: Line<'static>, mut n: usize) -> Line<'static> {
+    if n == 0 {
+        return line;
+    }
+    let style = line.style;
+    let spans: Vec<Span<'static>> = line
+        .spans
+        .into_iter()
+        .filter_map(|s| {
+            let len = s.content.chars().count();
+            if n >= len {
+                n -= len;
+                return None;
+            }
+            let rest: String = s.content.chars().skip(n).collect();
+            n = 0;
+            Some(Span::styled(rest, s.style))
+        })
+        .collect();
+    Line::from(spans).style(style)
 }

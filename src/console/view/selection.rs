@@ -195,10 +195,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
                 let Some(ts) = s.tables.iter().find(|x| x.table == *name) else {
                     continue;
                 };
-                let open = if state.tables.contains(*name) { "▾" } else { "▸" };
+                let open = if state.tables.contains(*name) {
+                    "▾"
+                } else {
+                    "▸"
+                };
                 let conflicts = ts.conflict_skipped + ts.conflict_fail;
                 let excluded = app.excluded.contains(*name)
-                    || app.excluded.iter().any(|e| name.ends_with(&format!(".{e}")));
+                    || app
+                        .excluded
+                        .iter()
+                        .any(|e| name.ends_with(&format!(".{e}")));
                 let counts = nonzero(&[
                     ("insert", ts.insert),
                     ("update", ts.update),
@@ -214,7 +221,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
                     Span::styled(format!("{open} {} ", visible(name)), t.style(Role::Title)),
                     Span::styled(
                         counts,
-                        t.style(if conflicts > 0 { Role::Warning } else { Role::Text }),
+                        t.style(if conflicts > 0 {
+                            Role::Warning
+                        } else {
+                            Role::Text
+                        }),
                     ),
                     Span::styled(format!(" ({why})"), t.style(Role::Muted)),
                 ];

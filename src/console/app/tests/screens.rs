@@ -1,0 +1,222 @@
+//! Snapshots of the screens that show real rows and a real plan: built from
+//! the bundled demo (its SQLite database and backup) through the same
+//! library calls the console's edge makes, then drawn on a TestBackend.
+
+use super::*;
+use crate::backup::Backup;
+use crate::browse::load_table_rows;
+use crate::console::app::table_view::Rows;
+use crate::live::{DbUrl, LiveDb, LiveOptions};
+use crate::restore::pick::parse_pick;
+use crate::restore::script::ScriptOptions;
+use crate::restore::selection::SelectOptions;
+use crate::restore::summary::explain;
+use std::sync::atomic::AtomicBool;
+
+/// The demo's projects table and a plan picking ToeTheLine, as the edge
+/// would deliver them.
+struct Demo {
+    dir: tempfile::TempDir,
+    rows: Rows,
+    plan: Arc<PlanData>,
+}
+
+const TOETHELINE: &str = "projects:id=6bcfc45d-6b85-47db-942b-08bf220127f3";
+
+fn demo() -> Demo {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::Builder::new()
+            .prefix("lbdemo")
+            .tempdir()
+            .expect("tempdir");
+        let demo = crate::demo::build(dir.path()).await.expect("demo");
+        let url = DbUrl::parse(&demo.live_db.display().to_string()).expect("url");
+        let live = LiveDb::connect(&url, &LiveOptions::default())
+            .await
+            .expect("live");
+        let backup = Backup::open(&demo.backup_dir).expect("backup");
+        let rows = load_table_rows(
+            Some(&live),
+            &backup,
+            "projects",
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+        .await
+        .expect("rows");
+        let picks = vec![parse_pick(TOETHELINE).expect("pick")];
+        let prepared = crate::restore::prepare(
+            &live,
+            &backup,
+            &picks,
+            SelectOptions::default(),
+            &ScriptOptions::default(),
+        )
+        .await
+        .expect("plan");
+        let plan = PlanData {
+            summary: prepared.summary.clone(),
+            explanations: explain(&prepared.selection),
+            script: prepared.scripts.as_ref().map(|s| s.script.text().into()),
+        };
+        Demo {
+            dir,
+            rows: Rows(Arc::new(rows)),
+            plan: Arc::new(plan),
+        }
+    })
+}
+
+/// Rendered, with the demo's temporary path (the only thing that differs
+/// between runs) replaced by a same-length stand-in so layouts stay put.
+fn render_demo(app: &App, demo: &Demo) -> String {
+    let path = demo.dir.path().display().to_string();
+    let stand_in: String = "/tmp/lbdemo"
+        .chars()
+        .chain(std::iter::repeat('#'))
+        .take(path.chars().count())
+        .collect();
+    render(app).replace(&path, &stand_in)
+}
+
+/// The demo app with projects open, its rows in, the focus on ToeTheLine.
+fn projects_open(demo: &Demo) -> App {
+    let mut app = demo_app();
+    app.sides.live = Some("/tmp/demo/live.db".into());
+    app.sides.database = Some("live.db".into());
+    press(&mut app, Action::Down);
+    assert_eq!(
+        press(&mut app, Action::Open),
+        Some(Effect::LoadTable {
+            name: "projects".into()
+        })
+    );
+    update(
+        &mut app,
+        Msg::TableLoading {
+            name: "projects".into(),
+            rows: 3,
+        },
+    );
+    update(
+        &mut app,
+        Msg::TableLoaded {
+            name: "projects".into(),
+            rows: demo.rows.clone(),
+        },
+    );
+    let page = app.table_page();
+    if let Some(t) = app.table.as_mut() {
+        t.focus_line(74, page);
+    }
+    app
+}
+
+#[test]
+fn table_rows_and_the_focused_row_side_by_side() {
+    let demo = demo();
+    let mut app = projects_open(&demo);
+    let entry = app.table.as_ref().and_then(|t| t.focused_entry());
+    assert_eq!(entry, demo.rows.0.find_line(74));
+    insta::assert_snapshot!(render_demo(&app, &demo));
+    // The filter keeps the focus on its row when the row passes it.
+    press(&mut app, Action::ToggleFilter);
+    let t = app.table.as_ref().expect("table open");
+    assert_eq!(t.len(), 2, "two projects are missing live");
+    assert_eq!(t.focused_entry(), entry);
+}
+
+#[test]
+fn the_schema_tab_shows_column_drift() {
+    let demo = demo();
+    let mut app = projects_open(&demo);
+    app.tables[1].schema.missing_columns = vec!["budget".into(), "notes".into()];
+    press(&mut app, Action::NextPane);
+    insta::assert_snapshot!(render_demo(&app, &demo));
+}
+
+#[test]
+fn picking_a_row_shows_the_selection_and_why() {
+    let demo = demo();
+    let mut app = projects_open(&demo);
+    let effect = press(&mut app, Action::Pick);
+    let Some(Effect::Plan { picks, .. }) = effect else {
+        panic!("a pick plans: {effect:?}")
+    };
+    assert_eq!(picks, [TOETHELINE]);
+    let generation = app.plan_generation;
+    update(
+        &mut app,
+        Msg::Planned {
+            generation,
+            plan: demo.plan.clone(),
+        },
+    );
+    // Into the Selection pane (Rows → Schema → Selection), open projects,
+    // then its row, to read the chain.
+    press(&mut app, Action::NextPane);
+    press(&mut app, Action::NextPane);
+    assert_eq!(app.pane, Pane::Selection);
+    press(&mut app, Action::Open);
+    press(&mut app, Action::Down);
+    press(&mut app, Action::Open);
+    insta::assert_snapshot!(render_demo(&app, &demo));
+}
+
+#[test]
+fn the_plan_preview_puts_warnings_first_then_the_sql() {
+    let demo = demo();
+    let mut app = projects_open(&demo);
+    press(&mut app, Action::Pick);
+    let generation = app.plan_generation;
+    update(
+        &mut app,
+        Msg::Planned {
+            generation,
+            plan: demo.plan.clone(),
+        },
+    );
+    press(&mut app, Action::Plan);
+    assert_eq!(app.screen, Screen::Plan);
+    insta::assert_snapshot!("plan_top", render_demo(&app, &demo));
+    press(&mut app, Action::Bottom);
+    let bottom = render_demo(&app, &demo);
+    assert!(bottom.contains("COMMIT;"), "{bottom}");
+    insta::assert_snapshot!("plan_bottom", bottom);
+    press(&mut app, Action::Back);
+    assert_eq!(app.screen, Screen::Table);
+}
+
+#[test]
+fn the_plan_scrolls_sideways_to_read_long_statements() {
+    let demo = demo();
+    let mut app = projects_open(&demo);
+    press(&mut app, Action::Pick);
+    let generation = app.plan_generation;
+    update(
+        &mut app,
+        Msg::Planned {
+            generation,
+            plan: demo.plan.clone(),
+        },
+    );
+    press(&mut app, Action::Plan);
+    press(&mut app, Action::Bottom);
+    let before = render_demo(&app, &demo);
+    assert!(!before.contains("'serious'"), "{before}");
+    for _ in 0..4 {
+        press(&mut app, Action::Right);
+    }
+    let after = render_demo(&app, &demo);
+    assert!(
+        after.contains("'serious'") || after.contains("'moderate'"),
+        "{after}"
+    );
+    press(&mut app, Action::Left);
+    let planned = app.planned().expect("planned");
+    assert_eq!(planned.preview.left, 48);
+}
