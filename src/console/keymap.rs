@@ -68,7 +68,7 @@ actions! {
     Palette => "palette", "commands", "Command palette", [":"];
     Pick => "pick", "pick", "Pick or unpick the row for restore", ["space"];
     ToggleFilter => "toggle_filter", "filter", "Filter rows by status", ["f"];
-    ToggleDependents => "toggle_dependents", "dependents", "Exclude or include a table's dependents", ["d"];
+    ToggleDependents => "toggle_dependents", "dependents", "Leave out the table's rows that come only as dependents (again: back in)", ["d"];
     Plan => "plan", "plan", "Show the restore plan and its SQL", ["p"];
     WritePlan => "write_plan", "write SQL", "Write the plan's SQL to a file", ["w"];
     Rehearse => "rehearse", "rehearse", "Rehearse the restore (rolled back)", ["R"];

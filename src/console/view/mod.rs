@@ -138,7 +138,7 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, focu
             " "
         };
         let excluded = if app.excluded.contains(&t.name) {
-            " (no dependents)"
+            " (not as dependents)"
         } else {
             ""
         };

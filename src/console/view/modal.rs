@@ -67,10 +67,11 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect, look: Look<'_>) {
         })
         .collect();
     lines.push(Line::styled(
-        "Typing in search, palette and confirmation boxes: Enter accepts, Esc closes.",
+        "In search, palette and confirmation boxes you type; Enter accepts, Esc closes.",
         look.theme.style(Role::Muted),
     ));
-    let width = (key_width as u16 + 50).min(area.width);
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let width = (widest as u16 + 2).min(area.width);
     let rect = popup(frame, area, width, lines.len() as u16 + 2);
     frame.render_widget(
         Paragraph::new(lines).block(framed("Keys", Role::Focus, look.theme)),

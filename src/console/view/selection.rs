@@ -37,13 +37,15 @@ pub struct SelectionState {
 /// One line of the tree.
 enum Item<'a> {
     Table(&'a str),
+    /// A table whose dependent rows the operator left out (not in the plan).
+    Excluded(&'a str),
     Row(&'a Explanation),
     Step(&'a str),
     More(usize),
 }
 
 impl SelectionState {
-    fn items<'a>(&self, data: &'a PlanData) -> Vec<Item<'a>> {
+    fn items<'a>(&self, data: &'a PlanData, excluded: &'a BTreeSet<String>) -> Vec<Item<'a>> {
         let mut out = Vec::new();
         for t in &data.summary.tables {
             out.push(Item::Table(&t.table));
@@ -65,31 +67,38 @@ impl SelectionState {
                 out.push(Item::More(rows.len() - ROWS_SHOWN));
             }
         }
+        let planned = |name: &str| data.summary.tables.iter().any(|t| t.table == name);
+        out.extend(
+            excluded
+                .iter()
+                .filter(|e| !planned(e))
+                .map(|e| Item::Excluded(e)),
+        );
         out
     }
 
-    pub fn apply(&mut self, m: Move, data: &PlanData, _excluded: &BTreeSet<String>) {
-        let len = self.items(data).len();
+    pub fn apply(&mut self, m: Move, data: &PlanData, excluded: &BTreeSet<String>) {
+        let len = self.items(data, excluded).len();
         self.cursor.apply(m, len, PAGE);
     }
 
     /// Expand or collapse the focused table or row.
-    pub fn toggle(&mut self, data: &PlanData, _excluded: &BTreeSet<String>) {
-        match self.focused(data, _excluded) {
+    pub fn toggle(&mut self, data: &PlanData, excluded: &BTreeSet<String>) {
+        match self.focused(data, excluded) {
             Some(Focus::Table(t)) => flip(&mut self.tables, t),
             Some(Focus::Row(t, k)) => flip(&mut self.rows, (t, k)),
             None => {}
         }
     }
 
-    pub fn focused(&self, data: &PlanData, _excluded: &BTreeSet<String>) -> Option<Focus> {
-        let items = self.items(data);
+    pub fn focused(&self, data: &PlanData, excluded: &BTreeSet<String>) -> Option<Focus> {
+        let items = self.items(data, excluded);
         // A chain step or "more" line belongs to the row or table above it.
         items[..=self.cursor.pos.min(items.len().checked_sub(1)?)]
             .iter()
             .rev()
             .find_map(|item| match item {
-                Item::Table(t) => Some(Focus::Table((*t).to_owned())),
+                Item::Table(t) | Item::Excluded(t) => Some(Focus::Table((*t).to_owned())),
                 Item::Row(e) => Some(Focus::Row(e.table.clone(), e.key.clone())),
                 _ => None,
             })
@@ -181,7 +190,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
         )
     };
     let state = &planned.selection;
-    let items = state.items(data);
+    let items = state.items(data, &app.excluded);
     let rows = height.saturating_sub(1).max(1);
     let mut offset = state.cursor.offset;
     if state.cursor.pos >= offset + rows {
@@ -230,7 +239,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
                     Span::styled(format!(" ({why})"), t.style(Role::Muted)),
                 ];
                 if excluded {
-                    spans.push(Span::styled(" no dependents", t.style(Role::Warning)));
+                    spans.push(Span::styled(" · not as dependents", t.style(Role::Warning)));
                 }
                 Line::from(spans)
             }
@@ -248,6 +257,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
                     ),
                 ])
             }
+            Item::Excluded(name) => Line::from(vec![
+                Span::styled(format!("✗ {} ", visible(name)), t.style(Role::Title)),
+                Span::styled(
+                    "rows left out as dependents (d brings them back)",
+                    t.style(Role::Warning),
+                ),
+            ]),
             Item::Step(step) => Line::styled(format!("      {step}"), t.style(Role::Muted)),
             Item::More(n) => Line::styled(
                 format!("    … and {n} more (lifeboat plan --explain lists all)"),

@@ -107,16 +107,15 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, view: &TableView, t: &Theme) {
     ];
     if let Some(rows) = &view.rows {
         let c = rows.0.counts();
-        spans.push(Span::styled(
+        let text = if c.backup_only > 0 {
+            format!("   {} row(s) in the backup", c.backup_only)
+        } else {
             format!(
                 "   {} missing live · {} changed · {} only live · {} identical",
-                c.missing_live,
-                c.changed,
-                c.only_live,
-                c.identical + c.backup_only
-            ),
-            t.style(Role::Muted),
-        ));
+                c.missing_live, c.changed, c.only_live, c.identical
+            )
+        };
+        spans.push(Span::styled(text, t.style(Role::Muted)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

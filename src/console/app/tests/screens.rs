@@ -6,6 +6,7 @@ use super::*;
 use crate::backup::Backup;
 use crate::browse::load_table_rows;
 use crate::console::app::table_view::Rows;
+use crate::console::view::selection::Focus;
 use crate::live::{DbUrl, LiveDb, LiveOptions};
 use crate::restore::pick::parse_pick;
 use crate::restore::script::ScriptOptions;
@@ -219,4 +220,36 @@ fn the_plan_scrolls_sideways_to_read_long_statements() {
     press(&mut app, Action::Left);
     let planned = app.planned().expect("planned");
     assert_eq!(planned.preview.left, 48);
+}
+
+#[test]
+fn a_table_left_out_as_dependents_stays_in_the_selection_to_bring_it_back() {
+    let demo = demo();
+    let mut app = projects_open(&demo);
+    press(&mut app, Action::Pick);
+    // Leave violations out (as the tables list's `d` would), then plan.
+    app.excluded.insert("vector-sync-status".into());
+    let generation = app.plan_generation;
+    update(
+        &mut app,
+        Msg::Planned {
+            generation,
+            plan: demo.plan.clone(),
+        },
+    );
+    app.pane = Pane::Selection;
+    press(&mut app, Action::Bottom);
+    let planned = app.planned().expect("planned");
+    let focus = planned
+        .selection
+        .focused(&planned.data, &app.excluded)
+        .expect("a focused line");
+    assert_eq!(focus, Focus::Table("vector-sync-status".into()));
+    assert!(render_demo(&app, &demo).contains("rows left out as dependents"));
+    // `d` on it brings its rows back: the exclusion goes and the plan is redone.
+    let effect = press(&mut app, Action::ToggleDependents);
+    assert!(
+        matches!(effect, Some(Effect::Plan { ref exclude_dependents, .. }) if exclude_dependents.is_empty()),
+        "{effect:?}"
+    );
 }
