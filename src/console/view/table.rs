@@ -17,8 +17,6 @@ use ratatui::Frame;
 
 /// Width of one data column in the row list.
 const COLUMN_WIDTH: u16 = 18;
-/// Width of the key column in the row list.
-const KEY_WIDTH: u16 = 24;
 
 /// Rows the row list shows for a terminal `height` lines high (the update
 /// pages by it; the layout below uses the same arithmetic).
@@ -165,8 +163,9 @@ fn draw_rows(
     if view.cursor.pos >= offset + height {
         offset = view.cursor.pos + 1 - height;
     }
-    let data_width = area.width.saturating_sub(KEY_WIDTH + 6);
-    let ncols = usize::from((data_width / (COLUMN_WIDTH + 1)).max(1));
+    let data_width = area.width.saturating_sub(6);
+    // Whole columns, plus one more in what is left over.
+    let ncols = usize::from(data_width / (COLUMN_WIDTH + 1)) + 1;
     let columns: Vec<usize> = (view.column..rows.columns.len()).take(ncols).collect();
     let picked: Vec<u32> = app
         .picks
@@ -182,11 +181,7 @@ fn draw_rows(
         } else {
             " "
         };
-        let mut cells = vec![
-            glyph(status).to_owned(),
-            mark.to_owned(),
-            clip(&rows.key_text(entry), usize::from(KEY_WIDTH)),
-        ];
+        let mut cells = vec![glyph(status).to_owned(), mark.to_owned()];
         for &c in &columns {
             let cell = match rows.backup_cell(entry, c) {
                 CellText::Absent => rows.live_cell(entry, c),
@@ -196,18 +191,21 @@ fn draw_rows(
         }
         Some(Row::new(cells).style(t.style(row_role(status))))
     });
-    let mut widths = vec![
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(KEY_WIDTH),
-    ];
+    let mut widths = vec![Constraint::Length(1), Constraint::Length(1)];
     widths.extend(columns.iter().map(|_| Constraint::Length(COLUMN_WIDTH)));
-    let mut titles = vec![String::new(), String::new(), "key".to_owned()];
-    titles.extend(
-        columns
-            .iter()
-            .map(|&c| clip(&visible(&rows.columns[c].name), usize::from(COLUMN_WIDTH))),
-    );
+    if let Some(last) = widths.last_mut().filter(|_| !columns.is_empty()) {
+        *last = Constraint::Fill(1);
+    }
+    let mut titles = vec![String::new(), String::new()];
+    // Key columns are starred, as in the row detail below.
+    titles.extend(columns.iter().map(|&c| {
+        let col = &rows.columns[c];
+        let star = if col.key { "*" } else { "" };
+        clip(
+            &format!("{star}{}", visible(&col.name)),
+            usize::from(COLUMN_WIDTH),
+        )
+    }));
     let more = if view.column + columns.len() < rows.columns.len() {
         " (l: more columns →)"
     } else {
