@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::live::LiveDb;
 use crate::value::{classify, TypeClass};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Rows each side reads between two progress reports.
 const PROGRESS_STEP: u64 = 10_000;
@@ -38,7 +38,8 @@ pub async fn load_table_rows(
 ) -> Result<TableRows> {
     let tracker = Arc::new(Tracker {
         read: AtomicU64::new(0),
-        report: Box::new(progress),
+        report: Mutex::new(Box::new(progress)),
+        reported: AtomicU64::new(0),
         cancel,
         stop: AtomicBool::new(false),
         first_failed: AtomicU8::new(0),
@@ -69,7 +70,7 @@ pub async fn load_table_rows(
             }
         }
     };
-    (tracker.report)(tracker.read.load(Ordering::Relaxed));
+    tracker.report(tracker.read.load(Ordering::Relaxed));
     Ok(rows)
 }
 
@@ -117,7 +118,9 @@ fn backup_table<'a>(backup: &'a Backup, table: &str) -> Result<&'a TableSource> 
 /// Progress and cancellation shared by both sides.
 struct Tracker {
     read: AtomicU64,
-    report: Box<dyn Fn(u64) + Send + Sync>,
+    /// Locked so reports from the two sides arrive in increasing order.
+    report: Mutex<Box<dyn Fn(u64) + Send + Sync>>,
+    reported: AtomicU64,
     cancel: Arc<AtomicBool>,
     /// One side failed: the other stops too.
     stop: AtomicBool,
@@ -134,6 +137,16 @@ enum Side {
 }
 
 impl Tracker {
+    /// Report `total` unless a larger total was reported already.
+    fn report(&self, total: u64) {
+        let Ok(report) = self.report.lock() else {
+            return;
+        };
+        if self.reported.fetch_max(total, Ordering::Relaxed) < total {
+            report(total);
+        }
+    }
+
     fn counter(&self) -> Counter<'_> {
         Counter {
             tracker: self,
@@ -199,7 +212,7 @@ impl Counter<'_> {
         if self.unreported == PROGRESS_STEP {
             let total = t.read.fetch_add(PROGRESS_STEP, Ordering::Relaxed) + PROGRESS_STEP;
             self.unreported = 0;
-            (t.report)(total);
+            t.report(total);
         }
         Ok(())
     }

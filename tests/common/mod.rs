@@ -14,6 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tempfile::TempDir;
 
 mod backup_dir;
+pub mod browsing;
 mod diffing;
 pub mod restoring;
 pub mod tmux;
