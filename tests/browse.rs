@@ -44,15 +44,26 @@ async fn demo_tables_match_the_diff_row_by_row() {
     assert_eq!(
         names,
         [
-            "id", "owner_id", "name", "slug", "base_url", "created_at", "budget",
-            "launch_date", "is_public", "notes"
+            "id",
+            "owner_id",
+            "name",
+            "slug",
+            "base_url",
+            "created_at",
+            "budget",
+            "launch_date",
+            "is_public",
+            "notes"
         ],
         "live columns, then the ones dropped live"
     );
     let budget = &projects.columns[6];
     assert!(!budget.in_live && budget.in_backup && budget.live_type.is_none());
     assert!(projects.columns[0].key && !projects.columns[1].key);
-    assert_eq!(projects.columns[2].live_type.as_deref(), Some("VARCHAR(255)"));
+    assert_eq!(
+        projects.columns[2].live_type.as_deref(),
+        Some("VARCHAR(255)")
+    );
     let changed = projects.entries_with(&[RowStatus::Changed]);
     assert_eq!(changed.len(), 1);
     let e = changed[0] as usize;
@@ -61,7 +72,9 @@ async fn demo_tables_match_the_diff_row_by_row() {
     assert_ne!(projects.backup_cell(e, name), projects.live_cell(e, name));
     assert!(matches!(projects.live_cell(e, name), CellText::Text(_)));
     assert_eq!(projects.live_cell(e, 6), CellText::Absent, "dropped live");
-    assert!(projects.backup_cell(e, 6).text().is_some() || projects.backup_cell(e, 6) == CellText::Null);
+    assert!(
+        projects.backup_cell(e, 6).text().is_some() || projects.backup_cell(e, 6) == CellText::Null
+    );
     let line = projects.line(e).unwrap();
     assert_eq!(projects.find_line(line), Some(e));
     let id = projects.backup_cell(e, 0).text().unwrap().to_owned();
@@ -126,22 +139,39 @@ async fn sqlite_composite_keyless_and_awkward_values() {
     let m = load(Some(&live), &backup, "members").await;
     let names: Vec<&str> = m.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["ORG", "user", "role", "note"]);
-    assert_eq!(m.columns[0].backup_name.as_deref(), Some("org"), "matched case-insensitively");
+    assert_eq!(
+        m.columns[0].backup_name.as_deref(),
+        Some("org"),
+        "matched case-insensitively"
+    );
     assert!(m.columns[0].key && m.columns[1].key && !m.columns[2].key);
     use RowStatus::*;
     let statuses: Vec<RowStatus> = (0..m.len()).map(|e| m.status(e)).collect();
-    assert_eq!(statuses, [Identical, Changed, MissingLive, MissingLive, OnlyLive]);
+    assert_eq!(
+        statuses,
+        [Identical, Changed, MissingLive, MissingLive, OnlyLive]
+    );
     assert_eq!(m.changed_columns(1), [2]);
-    assert_eq!((text(m.backup_cell(1, 2)), text(m.live_cell(1, 2))), ("admin".into(), "viewer".into()));
+    assert_eq!(
+        (text(m.backup_cell(1, 2)), text(m.live_cell(1, 2))),
+        ("admin".into(), "viewer".into())
+    );
     assert_eq!(m.key_text(1), "ORG=1, user=b");
     assert_eq!(m.backup_cell(0, 0), CellText::Other("1"), "a JSON number");
     assert_eq!(m.live_cell(0, 0), CellText::Other("1"), "an SQLite integer");
     // Raw in storage, escaped in the key text, quoted in the pick.
     assert_eq!(m.backup_cell(3, 1), CellText::Text(awkward));
-    assert_eq!(m.backup_cell(0, 3), CellText::Absent, "a field the first rows lack");
+    assert_eq!(
+        m.backup_cell(0, 3),
+        CellText::Absent,
+        "a field the first rows lack"
+    );
     assert_eq!(m.backup_cell(3, 3), CellText::Text("late field"));
     let key = m.key_text(3);
-    assert!(key.starts_with("ORG=2, user=say \"hi\",\\nthen\\ttab \\u{1b}[31mred\\u{7}"), "{key}");
+    assert!(
+        key.starts_with("ORG=2, user=say \"hi\",\\nthen\\ttab \\u{1b}[31mred\\u{7}"),
+        "{key}"
+    );
     assert!(!key.chars().any(char::is_control), "{key}");
     assert_eq!(
         m.pick_spec(3).unwrap(),
@@ -156,12 +186,26 @@ async fn sqlite_composite_keyless_and_awkward_values() {
     let statuses: Vec<RowStatus> = (0..ev.len()).map(|e| ev.status(e)).collect();
     assert_eq!(
         statuses,
-        [Identical, Identical, MissingLive, MissingLive, MissingLive, OnlyLive],
+        [
+            Identical,
+            Identical,
+            MissingLive,
+            MissingLive,
+            MissingLive,
+            OnlyLive
+        ],
         "two live copies of the three backup ones"
     );
-    assert_eq!(ev.live_cell(1, 2), CellText::Text("2025-01-01T10:00:00Z"), "paired in order");
+    assert_eq!(
+        ev.live_cell(1, 2),
+        CellText::Text("2025-01-01T10:00:00Z"),
+        "paired in order"
+    );
     assert_eq!(ev.key_text(3), "actor=bob, action=logout, at=NULL");
-    assert_eq!(ev.pick_spec(4).unwrap(), "events:actor=\" lead\",action=\"x,y\",at=2025-01-02T00:00:00Z");
+    assert_eq!(
+        ev.pick_spec(4).unwrap(),
+        "events:actor=\" lead\",action=\"x,y\",at=2025-01-02T00:00:00Z"
+    );
     assert_eq!(ev.pick_spec(3).unwrap(), "events:actor=bob,action=logout");
 }
 
@@ -169,11 +213,18 @@ async fn sqlite_composite_keyless_and_awkward_values() {
 /// without a schema, the data's fields as they appear.
 #[tokio::test]
 async fn backup_explored_without_a_live_side() {
-    let schema = "CREATE TABLE public.items (id integer PRIMARY KEY, name text, price numeric(8,2));";
+    let schema =
+        "CREATE TABLE public.items (id integer PRIMARY KEY, name text, price numeric(8,2));";
     let dir = write_backup(&[
         ("schema.sql", schema.to_string()),
-        ("public.items.json", json!([{"id": 1, "name": "a", "price": "1.50"}, {"id": 2, "name": null}]).to_string()),
-        ("notes.jsonl", "{\"b\":1}\n{\"a\":\"x\",\"b\":2}\n".to_string()),
+        (
+            "public.items.json",
+            json!([{"id": 1, "name": "a", "price": "1.50"}, {"id": 2, "name": null}]).to_string(),
+        ),
+        (
+            "notes.jsonl",
+            "{\"b\":1}\n{\"a\":\"x\",\"b\":2}\n".to_string(),
+        ),
     ]);
     let backup = Backup::open(dir.path()).unwrap();
     for name in ["public.items", "items"] {
@@ -184,8 +235,14 @@ async fn backup_explored_without_a_live_side() {
         assert!(items.columns.iter().all(|c| c.in_backup && !c.in_live));
         assert!(items.columns[0].key);
         assert_eq!(items.counts().backup_only, 2);
-        assert_eq!((0..2).map(|e| items.status(e)).collect::<Vec<_>>(), [RowStatus::BackupOnly; 2]);
-        assert_eq!((text(items.backup_cell(1, 1)), text(items.backup_cell(1, 2))), ("NULL".into(), "-".into()));
+        assert_eq!(
+            (0..2).map(|e| items.status(e)).collect::<Vec<_>>(),
+            [RowStatus::BackupOnly; 2]
+        );
+        assert_eq!(
+            (text(items.backup_cell(1, 1)), text(items.backup_cell(1, 2))),
+            ("NULL".into(), "-".into())
+        );
         assert_eq!(items.live_cell(0, 0), CellText::Absent);
         assert_eq!(items.pick_spec(1).unwrap(), "public.items:id=2");
         assert_eq!(items.key_text(0), "id=1");
@@ -197,9 +254,15 @@ async fn backup_explored_without_a_live_side() {
     assert_eq!(notes.backup_cell(0, 1), CellText::Absent);
     assert_eq!(notes.key_text(1), "b=2, a=x");
     assert_eq!(notes.pick_spec(0).unwrap(), "notes:b=1");
-    let err = load_table_rows(None, &backup, "nope", |_| {}, Arc::new(AtomicBool::new(false)))
-        .await
-        .unwrap_err();
+    let err = load_table_rows(
+        None,
+        &backup,
+        "nope",
+        |_| {},
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("no table named nope"), "{err}");
 }
 
@@ -208,7 +271,9 @@ async fn backup_explored_without_a_live_side() {
 #[tokio::test]
 async fn progress_and_cancel() {
     let n = 25_000;
-    let rows: String = (1..=n).map(|i| format!("{{\"id\":{i},\"v\":\"r{i}\"}}\n")).collect();
+    let rows: String = (1..=n)
+        .map(|i| format!("{{\"id\":{i},\"v\":\"r{i}\"}}\n"))
+        .collect();
     let dir = write_backup(&[("t.jsonl", rows)]);
     let (_tmp, db) = temp_sqlite(&format!(
         "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);

@@ -41,7 +41,10 @@ CREATE TABLE legacy (code text PRIMARY KEY, label text);
         ("accounts.json", accounts.to_string()),
         ("grants.json", grants.to_string()),
         ("audit.csv", audit.to_string()),
-        ("legacy.jsonl", "{\"code\":\"x\",\"label\":\"old\"}\n".to_string()),
+        (
+            "legacy.jsonl",
+            "{\"code\":\"x\",\"label\":\"old\"}\n".to_string(),
+        ),
     ]);
     pg.exec(&format!(
         r#"CREATE TABLE accounts (id bigint PRIMARY KEY, "displayName" text, balance numeric(10,2), opened timestamptz, tags jsonb, blob bytea);
@@ -67,7 +70,13 @@ CREATE TABLE legacy (code text PRIMARY KEY, label text);
     let catalog = live.catalog().await.unwrap();
     let backup = Backup::open(dir.path()).unwrap();
     let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
-    for expected in ["public.accounts", "public.grants", "public.audit", "legacy", "extra.newer"] {
+    for expected in [
+        "public.accounts",
+        "public.grants",
+        "public.audit",
+        "legacy",
+        "extra.newer",
+    ] {
         assert!(names.contains(&expected), "{names:?}");
     }
     for d in &report.tables {
@@ -83,13 +92,27 @@ CREATE TABLE legacy (code text PRIMARY KEY, label text);
     let names: Vec<&str> = acc.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        ["id", "displayName", "balance", "opened", "tags", "blob", "dropped_col"]
+        [
+            "id",
+            "displayName",
+            "balance",
+            "opened",
+            "tags",
+            "blob",
+            "dropped_col"
+        ]
     );
     let statuses: Vec<RowStatus> = (0..acc.len()).map(|e| acc.status(e)).collect();
-    assert_eq!(statuses, [Identical, Identical, MissingLive, Changed, OnlyLive]);
+    assert_eq!(
+        statuses,
+        [Identical, Identical, MissingLive, Changed, OnlyLive]
+    );
     let balance = column_index(&acc, "balance");
     assert_eq!(acc.changed_columns(3), [balance]);
-    assert!(acc.changed_columns(0).is_empty(), "10.50 = 10.5, same instant, same JSON");
+    assert!(
+        acc.changed_columns(0).is_empty(),
+        "10.50 = 10.5, same instant, same JSON"
+    );
     // Raw text on both sides, tagged by kind: COPY text of a numeric is not a string.
     assert_eq!(acc.backup_cell(0, balance), CellText::Text("10.50"));
     assert_eq!(acc.live_cell(0, balance), CellText::Other("10.50"));
@@ -98,7 +121,11 @@ CREATE TABLE legacy (code text PRIMARY KEY, label text);
     assert_eq!(acc.live_cell(0, 4), CellText::Other("{\"a\": 2, \"b\": 1}"));
     assert_eq!(acc.live_cell(0, 5), CellText::Other("\\x0102"));
     assert_eq!(acc.backup_cell(1, 1), CellText::Text(awkward));
-    assert_eq!(acc.live_cell(1, 1), CellText::Text(awkward), "COPY escapes undone");
+    assert_eq!(
+        acc.live_cell(1, 1),
+        CellText::Text(awkward),
+        "COPY escapes undone"
+    );
     assert_eq!(acc.live_cell(1, 4), CellText::Null);
     assert_eq!(acc.backup_cell(1, 2), CellText::Other("3"));
     assert_eq!(acc.backup_cell(2, 6), CellText::Text("gone"));
@@ -109,21 +136,34 @@ CREATE TABLE legacy (code text PRIMARY KEY, label text);
 
     let grants = load(Some(&live), &backup, "public.grants").await;
     let statuses: Vec<RowStatus> = (0..grants.len()).map(|e| grants.status(e)).collect();
-    assert_eq!(statuses, [Identical, Changed, MissingLive], "UUID case ignored");
+    assert_eq!(
+        statuses,
+        [Identical, Changed, MissingLive],
+        "UUID case ignored"
+    );
     assert_eq!(grants.changed_columns(1), [2]);
     assert_eq!(grants.key_text(1), format!("org_id=1, user_id={}", u(2)));
     let pick = grants.pick_spec(0).unwrap();
-    assert_eq!(pick, format!("public.grants:org_id=1,user_id={}", u(1).to_uppercase()));
+    assert_eq!(
+        pick,
+        format!("public.grants:org_id=1,user_id={}", u(1).to_uppercase())
+    );
 
     let audit = load(Some(&live), &backup, "audit").await;
     let statuses: Vec<RowStatus> = (0..audit.len()).map(|e| audit.status(e)).collect();
     assert_eq!(statuses, [Identical, MissingLive, MissingLive, OnlyLive]);
-    assert_eq!(audit.pick_spec(2).unwrap(), "public.audit:actor=bob,action=\"a,b\",n=2");
+    assert_eq!(
+        audit.pick_spec(2).unwrap(),
+        "public.audit:actor=bob,action=\"a,b\",n=2"
+    );
 
     let legacy = load(Some(&live), &backup, "legacy").await;
     assert_eq!(legacy.counts().missing_live, 1);
     assert!(legacy.columns.iter().all(|c| !c.in_live));
-    assert_eq!(legacy.key.as_ref().map(|k| k.columns.clone()), Some(vec!["code".to_string()]));
+    assert_eq!(
+        legacy.key.as_ref().map(|k| k.columns.clone()),
+        Some(vec!["code".to_string()])
+    );
     assert_eq!(legacy.pick_spec(0).unwrap(), "legacy:code=x");
 
     let newer = load(Some(&live), &backup, "extra.newer").await;

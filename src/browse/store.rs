@@ -1,7 +1,9 @@
-//! One side's cells, packed: every value's raw text in one string arena, and
+//! One side's cells, packed: every value's raw text in a string arena, and
 //! per cell only a 4-byte end offset and a 1-byte tag. A 1,000,000-row,
 //! 6-column side costs its text plus about 38 bytes a row, where `Cell`s
-//! would cost a heap allocation per value.
+//! would cost a heap allocation per value. The arena is a list of 4 MB
+//! chunks, each row whole in one: growing it never copies the text, and no
+//! doubled capacity is left over at the end.
 
 use crate::error::{Error, Result};
 use crate::value::Cell;
@@ -45,10 +47,15 @@ struct Segment {
     width: usize,
 }
 
+/// Text bytes per arena chunk (a row longer than that gets a chunk of its own).
+const CHUNK_BYTES: usize = 4 << 20;
+
 #[derive(Debug, Default)]
 pub(crate) struct CellStore {
-    text: String,
-    /// Per row: where its text starts in `text`.
+    chunks: Vec<String>,
+    /// The row being pushed, before it moves into a chunk.
+    scratch: String,
+    /// Per row: its chunk (high 32 bits) and where its text starts there.
     row_starts: Vec<u64>,
     /// Per cell: where its text ends, relative to its row's start.
     ends: Vec<u32>,
@@ -85,14 +92,13 @@ impl CellStore {
                 width,
             }),
         }
-        let start = self.text.len();
-        self.row_starts.push(start as u64);
+        self.scratch.clear();
         for (i, cell) in cells.enumerate() {
             let tag = match cell {
                 None => TAG_ABSENT,
                 Some(Cell::Null) => TAG_NULL,
                 Some(Cell::Text(s)) => {
-                    self.text.push_str(s);
+                    self.scratch.push_str(s);
                     if text_as_other(i) {
                         TAG_OTHER
                     } else {
@@ -100,15 +106,29 @@ impl CellStore {
                     }
                 }
                 Some(other) => {
-                    write_other(&mut self.text, other);
+                    write_other(&mut self.scratch, other);
                     TAG_OTHER
                 }
             };
-            let end = u32::try_from(self.text.len() - start)
+            let end = u32::try_from(self.scratch.len())
                 .map_err(|_| Error::Other(format!("row {} is larger than 4 GB", row + 1)))?;
             self.ends.push(end);
             self.tags.push(tag);
         }
+        let len = self.scratch.len();
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= len);
+        if !fits {
+            self.chunks
+                .push(String::with_capacity(CHUNK_BYTES.max(len)));
+        }
+        let chunk_index = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[chunk_index];
+        self.row_starts
+            .push(((chunk_index as u64) << 32) | chunk.len() as u64);
+        chunk.push_str(&self.scratch);
         Ok(())
     }
 
@@ -124,8 +144,9 @@ impl CellStore {
         let first = seg.first_cell + (row - seg.first_row) * seg.width;
         let i = first + column;
         let from = if column == 0 { 0 } else { self.ends[i - 1] };
-        let start = start as usize;
-        let text = &self.text[start + from as usize..start + self.ends[i] as usize];
+        let chunk = &self.chunks[(start >> 32) as usize];
+        let start = (start & u64::from(u32::MAX)) as usize;
+        let text = &chunk[start + from as usize..start + self.ends[i] as usize];
         match self.tags[i] {
             TAG_NULL => CellText::Null,
             TAG_TEXT => CellText::Text(text),
@@ -142,7 +163,10 @@ impl CellStore {
 
     /// Give back spare capacity (estimates over-reserve).
     pub fn shrink(&mut self) {
-        self.text.shrink_to_fit();
+        if let Some(last) = self.chunks.last_mut() {
+            last.shrink_to_fit();
+        }
+        self.scratch = String::new();
         self.row_starts.shrink_to_fit();
         self.ends.shrink_to_fit();
         self.tags.shrink_to_fit();
@@ -150,7 +174,9 @@ impl CellStore {
 
     /// Heap bytes held (capacity, not length).
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity()
+        self.chunks.iter().map(String::capacity).sum::<usize>()
+            + self.chunks.capacity() * std::mem::size_of::<String>()
+            + self.scratch.capacity()
             + self.row_starts.capacity() * 8
             + self.ends.capacity() * 4
             + self.tags.capacity()

@@ -64,7 +64,11 @@ fn store_keeps_raw_text_tags_and_growing_widths() {
     assert_eq!(s.cell(1, 1), CellText::Other("{\"a\":1}"));
     assert_eq!(s.cell(1, 2), CellText::Other("\\x00ab"));
     assert_eq!(s.cell(1, 3), CellText::Other("1.5"));
-    assert_eq!(s.cell(1, 4), CellText::Other("7"), "text typed as non-string");
+    assert_eq!(
+        s.cell(1, 4),
+        CellText::Other("7"),
+        "text typed as non-string"
+    );
     assert_eq!(s.cell(2, 0), CellText::Text(""));
     assert_eq!(s.cell(2, 1), CellText::Absent);
     assert_eq!(s.cell(3, 0), CellText::Absent, "past the last row");
@@ -77,9 +81,8 @@ fn keyed_matching_agrees_with_compare_keyed() {
         kind: KeyKind::LivePrimaryKey,
         columns: vec![0],
     };
-    let r = |id: &str, name: &str, note: Option<&str>| {
-        vec![Some(t(id)), Some(t(name)), note.map(t)]
-    };
+    let r =
+        |id: &str, name: &str, note: Option<&str>| vec![Some(t(id)), Some(t(name)), note.map(t)];
     let (backup, brows) = digest(
         &cols,
         &key,
@@ -149,7 +152,14 @@ fn whole_row_matching_pairs_copies_in_order() {
     use RowStatus::*;
     assert_eq!(
         m.status,
-        [Identical, MissingLive, Identical, MissingLive, OnlyLive, OnlyLive]
+        [
+            Identical,
+            MissingLive,
+            Identical,
+            MissingLive,
+            OnlyLive,
+            OnlyLive
+        ]
     );
     assert_eq!(m.live_row, [1, NO_ROW, 2, NO_ROW, 0, 3]);
     let c = compare_whole_rows(&backup.digest, &live.digest, false);
@@ -177,4 +187,31 @@ fn changed_columns_past_64() {
     let m = match_keyed(&backup.digest, &brows, &live.digest);
     assert_eq!(m.status, [RowStatus::Changed]);
     assert_eq!(m.changed.get(0), [3, 65, 69]);
+}
+
+#[test]
+fn store_rows_across_chunks_and_a_row_larger_than_a_chunk() {
+    let mut s = CellStore::default();
+    let big = t(&"x".repeat(5 << 20));
+    let value = |i: usize| format!("row {i} ").repeat(1000);
+    for i in 0..1000 {
+        let c = t(&value(i));
+        s.push_row([Some(&c), Some(&Cell::Int(i as i64))].into_iter(), |_| {
+            false
+        })
+        .unwrap();
+        if i == 500 {
+            s.push_row([Some(&big)].into_iter(), |_| false).unwrap();
+        }
+    }
+    s.shrink();
+    assert_eq!(s.rows(), 1001);
+    for (row, i) in [(0, 0), (400, 400), (500, 500), (502, 501), (1000, 999)] {
+        assert_eq!(s.cell(row, 0).text(), Some(value(i).as_str()));
+        assert_eq!(s.cell(row, 1), CellText::Other(&i.to_string()));
+    }
+    assert_eq!(s.cell(501, 0).text().map(str::len), Some(5 << 20));
+    assert_eq!(s.cell(501, 1), CellText::Absent);
+    // ~11 MB of text: chunks hold it without doubling.
+    assert!(s.heap_bytes() < 20 << 20, "{}", s.heap_bytes());
 }

@@ -20,9 +20,15 @@ pub async fn connect(url: &str) -> LiveDb {
 
 /// Load `table`, panicking with the error.
 pub async fn load(live: Option<&LiveDb>, backup: &Backup, table: &str) -> TableRows {
-    load_table_rows(live, backup, table, |_| {}, Arc::new(AtomicBool::new(false)))
-        .await
-        .unwrap_or_else(|e| panic!("load {table}: {e}"))
+    load_table_rows(
+        live,
+        backup,
+        table,
+        |_| {},
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("load {table}: {e}"))
 }
 
 /// The loaded rows say what the diff says about the table.
@@ -38,7 +44,13 @@ pub fn assert_counts_match(rows: &TableRows, d: &TableDiff) {
         return;
     }
     assert_eq!(
-        (c.missing_live, c.changed, c.only_live, c.identical, c.backup_only),
+        (
+            c.missing_live,
+            c.changed,
+            c.only_live,
+            c.identical,
+            c.backup_only
+        ),
         (d.missing, d.changed, d.extra, d.identical, 0),
         "{name}: {c:?} vs diff {d:?}"
     );
@@ -51,9 +63,14 @@ pub fn assert_counts_match(rows: &TableRows, d: &TableDiff) {
     let mut per_column = std::collections::BTreeMap::new();
     for e in rows.entries_with(&[RowStatus::Changed]) {
         let cols = rows.changed_columns(e as usize);
-        assert!(!cols.is_empty(), "{name}: changed entry {e} without columns");
+        assert!(
+            !cols.is_empty(),
+            "{name}: changed entry {e} without columns"
+        );
         for c in cols {
-            *per_column.entry(rows.columns[c].name.clone()).or_insert(0u64) += 1;
+            *per_column
+                .entry(rows.columns[c].name.clone())
+                .or_insert(0u64) += 1;
         }
     }
     assert_eq!(per_column, d.changed_columns, "{name}");
@@ -80,9 +97,13 @@ pub fn assert_picks_select_their_rows(rows: &TableRows, backup: &Backup, live: &
             panic!("{spec}: not a row pick");
         };
         let selected = match_rows(table, conditions).unwrap_or_else(|err| panic!("{spec}: {err}"));
-        assert!(selected.contains(&e), "{spec} selects {selected:?}, not {e}");
+        assert!(
+            selected.contains(&e),
+            "{spec} selects {selected:?}, not {e}"
+        );
         for &other in &selected {
-            let copy = (0..rows.columns.len()).all(|c| rows.backup_cell(other, c) == rows.backup_cell(e, c));
+            let copy = (0..rows.columns.len())
+                .all(|c| rows.backup_cell(other, c) == rows.backup_cell(e, c));
             assert!(copy, "{spec} also selects entry {other}");
         }
     }
