@@ -5,7 +5,7 @@
 use super::layout::Layout;
 use super::matching::{match_keyed, match_whole_rows, Matched};
 use super::store::CellStore;
-use super::{RowStatus, TableRows};
+use super::{Header, RowStatus, TableRows};
 use crate::backup::{Backup, TableSource};
 use crate::catalog::{Catalog, Dialect, Table, TableName};
 use crate::diff::digest::{KeyKind, KeySpec};
@@ -307,15 +307,14 @@ async fn load_both(
     } else {
         match_keyed(&b.digest, &backup_rows, &l.digest)
     };
+    let header = Header {
+        table: pair.display.clone(),
+        table_name: table.name.clone(),
+        columns: side.layout.columns,
+        key: Some(key_info(&key, table)),
+    };
     Ok(TableRows::new(
-        pair.display.clone(),
-        table.name.clone(),
-        side.layout.columns,
-        Some(key_info(&key, table)),
-        side.store,
-        side.lines,
-        live_store,
-        matched,
+        header, side.store, side.lines, live_store, matched,
     ))
 }
 
@@ -377,11 +376,14 @@ async fn load_backup(
         .await?
     };
     let rows = side.store.rows();
-    Ok(TableRows::new(
-        name.to_string(),
-        name.clone(),
-        side.layout.columns,
+    let header = Header {
+        table: name.to_string(),
+        table_name: name.clone(),
+        columns: side.layout.columns,
         key,
+    };
+    Ok(TableRows::new(
+        header,
         side.store,
         side.lines,
         CellStore::default(),
@@ -411,11 +413,14 @@ async fn load_live(
         source: "live_primary_key",
     });
     let rows = store.rows();
-    Ok(TableRows::new(
-        table.name.to_string(),
-        table.name.clone(),
-        Layout::new(Some(table), None).columns,
+    let header = Header {
+        table: table.name.to_string(),
+        table_name: table.name.clone(),
+        columns: Layout::new(Some(table), None).columns,
         key,
+    };
+    Ok(TableRows::new(
+        header,
         CellStore::default(),
         Vec::new(),
         store,

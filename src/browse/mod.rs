@@ -126,17 +126,28 @@ pub struct TableRows {
     counts: StatusCounts,
 }
 
+/// What a loaded table is, apart from its rows.
+pub(crate) struct Header {
+    pub table: String,
+    pub table_name: TableName,
+    pub columns: Vec<BrowseColumn>,
+    pub key: Option<KeyInfo>,
+}
+
 impl TableRows {
     fn new(
-        table: String,
-        table_name: TableName,
-        columns: Vec<BrowseColumn>,
-        key: Option<KeyInfo>,
+        header: Header,
         mut backup: CellStore,
         lines: Vec<u64>,
         mut live: CellStore,
         matched: Matched,
     ) -> TableRows {
+        let Header {
+            table,
+            table_name,
+            columns,
+            key,
+        } = header;
         let mut counts = StatusCounts::default();
         for &s in &matched.status {
             counts.add(s);
