@@ -117,6 +117,18 @@ fn projects_open(demo: &Demo) -> App {
     app
 }
 
+/// The edge's answer to the plan the last pick asked for.
+fn deliver_plan(app: &mut App, demo: &Demo) {
+    let generation = app.plan_generation;
+    update(
+        app,
+        Msg::Planned {
+            generation,
+            plan: demo.plan.clone(),
+        },
+    );
+}
+
 #[test]
 fn table_rows_and_the_focused_row_side_by_side() {
     let demo = demo();
@@ -149,14 +161,7 @@ fn picking_a_row_shows_the_selection_and_why() {
         panic!("a pick plans: {effect:?}")
     };
     assert_eq!(picks, [TOETHELINE]);
-    let generation = app.plan_generation;
-    update(
-        &mut app,
-        Msg::Planned {
-            generation,
-            plan: demo.plan.clone(),
-        },
-    );
+    deliver_plan(&mut app, &demo);
     // Into the Selection pane (Rows → Schema → Selection), open projects,
     // then its row, to read the chain.
     press(&mut app, Action::NextPane);
@@ -173,14 +178,7 @@ fn the_plan_preview_puts_warnings_first_then_the_sql() {
     let demo = demo();
     let mut app = projects_open(&demo);
     press(&mut app, Action::Pick);
-    let generation = app.plan_generation;
-    update(
-        &mut app,
-        Msg::Planned {
-            generation,
-            plan: demo.plan.clone(),
-        },
-    );
+    deliver_plan(&mut app, &demo);
     press(&mut app, Action::Plan);
     assert_eq!(app.screen, Screen::Plan);
     insta::assert_snapshot!("plan_top", render_demo(&app, &demo));
@@ -197,14 +195,7 @@ fn the_plan_scrolls_sideways_to_read_long_statements() {
     let demo = demo();
     let mut app = projects_open(&demo);
     press(&mut app, Action::Pick);
-    let generation = app.plan_generation;
-    update(
-        &mut app,
-        Msg::Planned {
-            generation,
-            plan: demo.plan.clone(),
-        },
-    );
+    deliver_plan(&mut app, &demo);
     press(&mut app, Action::Plan);
     press(&mut app, Action::Bottom);
     let before = render_demo(&app, &demo);
@@ -229,14 +220,7 @@ fn a_table_left_out_as_dependents_stays_in_the_selection_to_bring_it_back() {
     press(&mut app, Action::Pick);
     // Leave violations out (as the tables list's `d` would), then plan.
     app.excluded.insert("vector-sync-status".into());
-    let generation = app.plan_generation;
-    update(
-        &mut app,
-        Msg::Planned {
-            generation,
-            plan: demo.plan.clone(),
-        },
-    );
+    deliver_plan(&mut app, &demo);
     app.pane = Pane::Selection;
     press(&mut app, Action::Bottom);
     let planned = app.planned().expect("planned");
