@@ -1,6 +1,9 @@
 //! What the benchmarks share: the PostgreSQL server they use, running setup
-//! SQL, and the resource use of child processes.
+//! SQL, the resource use of child processes, and (`items`) the generated
+//! 1,000,000-row table with its backup.
 #![allow(dead_code)] // each bench uses a subset
+
+pub mod items;
 
 use sqlx::{AssertSqlSafe, PgPool};
 
