@@ -9,15 +9,13 @@
 //! rows' heap bytes.
 
 mod common;
-use common::{db_url, exec, server_url};
-use futures_util::StreamExt;
+use common::{db_url, server_url};
 use lifeboat::backup::Backup;
 use lifeboat::browse::load_table_rows;
 use lifeboat::diff::{diff, DiffOptions};
 use lifeboat::live::{DbUrl, LiveDb, LiveOptions};
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{AssertSqlSafe, PgPool};
-use std::io::Write;
+use sqlx::AssertSqlSafe;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -28,79 +26,6 @@ use std::time::{Duration, Instant};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const DB: &str = "lifeboat_bench_browse_1m";
-
-/// The table of `diff_1m` (uuid key, integer, text with quotes and a
-/// backslash, numeric, timestamptz, jsonb); 1% deleted and 1% changed after
-/// the backup was written.
-async fn prepare(rows: u64, backup_dir: &std::path::Path) -> PgPool {
-    let admin = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&server_url())
-        .await
-        .expect("connect");
-    exec(
-        &admin,
-        &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
-    )
-    .await;
-    exec(&admin, &format!("CREATE DATABASE {DB}")).await;
-    admin.close().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&db_url(DB))
-        .await
-        .expect("connect bench db");
-    exec(
-        &pool,
-        &format!(
-            "CREATE TABLE items (id uuid PRIMARY KEY, n integer NOT NULL, label text, amount numeric(12,2),
-                                 created_at timestamptz NOT NULL, payload jsonb);
-             INSERT INTO items
-             SELECT md5(i::text)::uuid, i, 'item ' || i || E' \"quoted\" \\\\ end', (i % 100000) / 7.0,
-                    timestamptz '2025-01-01 00:00:00+00' + i * interval '1 second',
-                    jsonb_build_object('i', i, 'tags', jsonb_build_array('a', 'b'), 'ok', i % 2 = 0)
-             FROM generate_series(1, {rows}) i"
-        ),
-    )
-    .await;
-    std::fs::create_dir_all(backup_dir).expect("backup dir");
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(backup_dir.join("items.json")).expect("items.json"),
-    );
-    let mut conn = pool.acquire().await.expect("conn");
-    let mut stream = conn
-        .copy_out_raw(
-            "COPY (SELECT row_to_json(t)::text FROM items t) TO STDOUT WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')",
-        )
-        .await
-        .expect("copy out");
-    file.write_all(b"[\n").expect("write");
-    let mut first = true;
-    let mut pending: Vec<u8> = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        pending.extend_from_slice(&chunk.expect("chunk"));
-        while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
-            if !first {
-                file.write_all(b",\n").expect("write");
-            }
-            first = false;
-            file.write_all(&pending[..nl]).expect("write");
-            pending.drain(..=nl);
-        }
-    }
-    file.write_all(b"\n]\n").expect("write");
-    file.flush().expect("flush");
-    drop(stream);
-    drop(conn);
-    exec(&pool, "DELETE FROM items WHERE n % 100 = 1").await;
-    exec(
-        &pool,
-        "UPDATE items SET label = 'changed' WHERE n % 100 = 2",
-    )
-    .await;
-    exec(&pool, "VACUUM ANALYZE items").await;
-    pool
-}
 
 /// Peak RSS of this process so far, in KiB.
 fn peak_kib() -> u64 {
@@ -203,7 +128,7 @@ fn main() {
     let backup_dir = work.path().join("backup");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     eprintln!("preparing {rows} rows ...");
-    let pool = rt.block_on(prepare(rows, &backup_dir));
+    let pool = rt.block_on(common::items::prepare(DB, rows, &backup_dir));
     let (mut diff_times, mut load_times) = (Vec::new(), Vec::new());
     let (mut diff_peak, mut load_peak, mut heap) = (0, 0, 0);
     let mut last = Vec::new();
