@@ -100,7 +100,7 @@ pub async fn run(
                     work.cancel_all();
                     break 'console Ok(crate::cli::EXIT_SAME);
                 }
-                work.apply(effect, &app);
+                work.apply(effect);
             }
             taken += 1;
             if taken < BATCH {

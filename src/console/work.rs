@@ -5,7 +5,7 @@
 
 use super::app::modal::{Found, Outcome, SearchScope};
 use super::app::table_view::Rows;
-use super::app::{App, Effect, Msg, PlanData, RunMode};
+use super::app::{Effect, Msg, PlanData, RunMode};
 use super::run::{send, Sender};
 use crate::backup::Backup;
 use crate::browse::{load_table_rows, CellText, TableRows};
@@ -71,7 +71,7 @@ impl Work {
         }
     }
 
-    pub(crate) fn apply(&mut self, effect: Effect, app: &App) {
+    pub(crate) fn apply(&mut self, effect: Effect) {
         match effect {
             Effect::Quit => {}
             Effect::LoadTable { name } => self.load_table(name),
@@ -96,7 +96,6 @@ impl Work {
             Effect::CancelSearch => cancel(&mut self.search),
             Effect::Rediff => self.diff(),
         }
-        let _ = app;
     }
 
     pub(crate) fn cancel_all(&mut self) {
@@ -328,6 +327,15 @@ impl Work {
                     .and_then(|s| s.clone())
                     .filter(|(n, _)| *n == name);
                 let Some((_, rows)) = rows else {
+                    let progress = Some("this table's rows are not loaded yet".to_owned());
+                    send(
+                        &tx,
+                        Msg::SearchFound {
+                            generation,
+                            rows: Vec::new(),
+                            progress,
+                        },
+                    );
                     return;
                 };
                 tokio::task::spawn_blocking(move || {

@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, modal: &Modal, look: L
     let t = look.theme;
     match modal {
         Modal::Help => draw_help(frame, area, look),
-        Modal::Search(s) => draw_search(frame, area, app, s, t),
+        Modal::Search(s) => draw_search(frame, area, s, t),
         Modal::Palette(p) => draw_palette(frame, area, p, look),
         Modal::Confirm(c) => draw_confirm(frame, area, app, c, t),
         Modal::Running(r) => draw_running(frame, area, r, t),
@@ -102,7 +102,7 @@ fn input_line<'a>(prompt: &str, text: &str, t: &Theme) -> Line<'a> {
     ])
 }
 
-fn draw_search(frame: &mut Frame<'_>, area: Rect, app: &App, s: &SearchBox, t: &Theme) {
+fn draw_search(frame: &mut Frame<'_>, area: Rect, s: &SearchBox, t: &Theme) {
     use crate::console::app::modal::SearchScope;
     let title = match &s.scope {
         SearchScope::Everywhere => "Search: table names, and rows of every backup table".to_owned(),
@@ -172,7 +172,6 @@ fn draw_search(frame: &mut Frame<'_>, area: Rect, app: &App, s: &SearchBox, t: &
             Line::from(spans)
         })
         .collect();
-    let _ = app;
     frame.render_widget(Paragraph::new(lines), results);
 }
 
