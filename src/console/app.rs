@@ -170,6 +170,8 @@ pub enum Effect {
         picks: Vec<String>,
         exclude_dependents: BTreeSet<String>,
     },
+    /// Stop the plan being made.
+    CancelPlan,
     /// Write plan `generation`'s script to a new file.
     WritePlan {
         generation: u64,

@@ -81,6 +81,11 @@ impl Work {
                 picks,
                 exclude_dependents,
             } => self.plan(generation, picks, exclude_dependents),
+            Effect::CancelPlan => {
+                if let Some(task) = self.planning.take() {
+                    task.abort();
+                }
+            }
             Effect::WritePlan { generation } => self.write_plan(generation),
             Effect::Run { generation, mode } => self.run(generation, mode),
             Effect::CancelRun => {

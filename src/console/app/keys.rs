@@ -40,7 +40,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Effect> {
             }));
         }
         Action::Search => open_search(app),
-        Action::Plan => show_plan(app),
+        Action::Plan => return show_plan(app),
         Action::WritePlan => return write_plan(app),
         Action::Rehearse => return rehearse(app),
         Action::Restore => ask_to_restore(app),
@@ -86,6 +86,13 @@ fn on_tables(app: &mut App, action: Action) -> Option<Effect> {
             return toggle_dependents(app, name);
         }
         Action::NextPane | Action::PrevPane if app.shows_selection() => app.pane = Pane::Selection,
+        // Esc on the tables list stops a plan that is taking long (a big
+        // backup); `p` plans again.
+        Action::Back if app.plan == super::PlanState::Planning => {
+            app.plan_generation += 1;
+            app.plan = super::PlanState::Failed("planning cancelled; p plans again".into());
+            return Some(Effect::CancelPlan);
+        }
         _ => {}
     }
     None
@@ -293,13 +300,17 @@ fn table_names(app: &App, query: &str) -> Vec<Found> {
         .collect()
 }
 
-fn show_plan(app: &mut App) {
+fn show_plan(app: &mut App) -> Option<Effect> {
     if let Some(why) = cannot_plan(app) {
         app.notice = Some(why);
-        return;
+        return None;
     }
     app.screen = Screen::Plan;
     app.pane = Pane::Main;
+    // A failed or cancelled plan is tried again.
+    matches!(app.plan, super::PlanState::Failed(_))
+        .then(|| replan(app))
+        .flatten()
 }
 
 /// Why there is no plan to show, in words for the footer.

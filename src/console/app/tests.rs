@@ -229,6 +229,30 @@ fn picking_a_table_plans_it_and_unpicking_forgets_the_plan() {
 }
 
 #[test]
+fn esc_on_the_tables_list_cancels_a_plan_in_flight_and_p_plans_again() {
+    let mut app = demo_app();
+    press(&mut app, Action::Down);
+    press(&mut app, Action::Pick);
+    assert_eq!(press(&mut app, Action::Back), Some(Effect::CancelPlan));
+    assert!(matches!(app.plan, PlanState::Failed(_)));
+    // The cancelled plan's answer, if it still comes, is dropped.
+    update(
+        &mut app,
+        Msg::Planned {
+            generation: 1,
+            plan: Arc::new(plan_fixture(true)),
+        },
+    );
+    assert!(matches!(app.plan, PlanState::Failed(_)));
+    let again = press(&mut app, Action::Plan);
+    assert!(
+        matches!(again, Some(Effect::Plan { generation: 3, .. })),
+        "{again:?}"
+    );
+    assert_eq!(app.screen, Screen::Plan);
+}
+
+#[test]
 fn read_only_refuses_picks_with_a_reason() {
     let mut app = demo_app();
     app.mode = Mode::ReadOnly;
