@@ -148,3 +148,58 @@ fn find_pick_plan_rehearse_and_restore_a_lost_project_from_the_demo() {
     let journal = std::fs::read_to_string(dir.path().join("lifeboat/journal.jsonl")).unwrap();
     assert!(journal.contains("\"outcome\":\"committed\""), "{journal}");
 }
+
+#[test]
+fn a_restore_that_fails_rolls_back_and_names_the_statement_and_the_backup_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
+        .args(["demo", "--print", "--dir"])
+        .arg(&root)
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let live = root.join("live.db");
+    // The application refuses new violations: the restore must fail whole.
+    sqlite(
+        &live,
+        "CREATE TRIGGER frozen BEFORE INSERT ON violations \
+         BEGIN SELECT RAISE(ABORT, 'violations are frozen'); END;",
+    );
+    let count =
+        "SELECT (SELECT count(*) FROM projects) || ',' || (SELECT count(*) FROM test_sessions)";
+    let before = sqlite(&live, count);
+    let command = format!(
+        "'{}' --db live.db --backup backup; echo \"EXIT=$?\"",
+        env!("CARGO_BIN_EXE_lifeboat")
+    );
+    let tmux = Tmux::start(&root, dir.path(), &command);
+    tmux.wait_for("Tables (6)");
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "ToeTheLine"]);
+    tmux.wait_for("projects:74 name: ToeTheLine");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("missing live, backup line 74");
+    tmux.keys(&["Space"]);
+    tmux.wait_for("violations insert 12");
+    tmux.keys(&["X"]);
+    tmux.wait_for("Type the database name live.db");
+    tmux.keys(&["-l", "live.db"]);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("ROLLED BACK — nothing changed");
+    assert!(screen.contains("violations are frozen"), "{screen}");
+    assert!(
+        screen.contains("backup rows in it: backup/violations.jsonl:"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("failed: INSERT INTO \"violations\""),
+        "{screen}"
+    );
+    assert_eq!(sqlite(&live, count), before);
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+}
