@@ -41,6 +41,20 @@ impl Cursor {
         self.keep_in_view(len, rows);
     }
 
+    /// The first line to draw in a window `rows` high: the stored offset,
+    /// moved just enough that the focus is inside (the update pages by an
+    /// estimate of the height; the view knows the real one).
+    pub fn window_start(&self, rows: usize) -> usize {
+        let rows = rows.max(1);
+        if self.pos < self.offset {
+            self.pos
+        } else if self.pos >= self.offset + rows {
+            self.pos + 1 - rows
+        } else {
+            self.offset
+        }
+    }
+
     /// Scroll so the focused line is visible and no space is wasted below the end.
     pub fn keep_in_view(&mut self, len: usize, rows: usize) {
         let rows = rows.max(1);
@@ -71,6 +85,14 @@ mod tests {
         assert_eq!(c, Cursor { pos: 6, offset: 6 });
         c.apply(Move::Top, 10, 3);
         assert_eq!(c, Cursor { pos: 0, offset: 0 });
+    }
+
+    #[test]
+    fn the_window_always_holds_the_focus() {
+        assert_eq!(Cursor { pos: 9, offset: 0 }.window_start(4), 6);
+        assert_eq!(Cursor { pos: 2, offset: 5 }.window_start(4), 2);
+        assert_eq!(Cursor { pos: 6, offset: 5 }.window_start(4), 5);
+        assert_eq!(Cursor { pos: 3, offset: 0 }.window_start(0), 3);
     }
 
     #[test]

@@ -122,10 +122,7 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, focu
     // Without a live side there is nothing to compare: tables are just listed.
     let exploring = app.sides.live.is_none();
     let height = usize::from(area.height.saturating_sub(3)).max(1);
-    let mut offset = app.list.offset;
-    if app.list.pos >= offset + height {
-        offset = app.list.pos + 1 - height;
-    }
+    let offset = app.list.window_start(height);
     let rows = app.tables.iter().skip(offset).take(height).map(|t| {
         let (mark, status) = if exploring {
             (" ", "in the backup".to_owned())

@@ -130,10 +130,7 @@ fn draw_search(frame: &mut Frame<'_>, area: Rect, s: &SearchBox, t: &Theme) {
         status,
     );
     let rows = usize::from(results.height);
-    let mut offset = s.cursor.offset;
-    if s.cursor.pos >= offset + rows {
-        offset = s.cursor.pos + 1 - rows;
-    }
+    let offset = s.cursor.window_start(rows);
     let width = usize::from(results.width);
     let lines: Vec<Line> = s
         .results()
@@ -185,10 +182,7 @@ fn draw_palette(frame: &mut Frame<'_>, area: Rect, p: &Palette, look: Look<'_>) 
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     frame.render_widget(Paragraph::new(input_line(": ", &p.field.text, t)), input);
     let rows = usize::from(results.height);
-    let mut offset = p.cursor.offset;
-    if p.cursor.pos >= offset + rows {
-        offset = p.cursor.pos + 1 - rows;
-    }
+    let offset = p.cursor.window_start(rows);
     let lines: Vec<Line> = p
         .hits
         .iter()

@@ -192,10 +192,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
     let state = &planned.selection;
     let items = state.items(data, &app.excluded);
     let rows = height.saturating_sub(1).max(1);
-    let mut offset = state.cursor.offset;
-    if state.cursor.pos >= offset + rows {
-        offset = state.cursor.pos + 1 - rows;
-    }
+    let offset = state.cursor.window_start(rows);
     lines.push(status);
     for (i, item) in items.iter().enumerate().skip(offset).take(rows) {
         let here = focused && i == state.cursor.pos;

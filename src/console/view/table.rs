@@ -158,11 +158,7 @@ fn draw_rows(
     focused: bool,
 ) {
     let height = usize::from(area.height.saturating_sub(3)).max(1);
-    // The update pages by an estimate; the view keeps the focus visible whatever the height.
-    let mut offset = view.cursor.offset;
-    if view.cursor.pos >= offset + height {
-        offset = view.cursor.pos + 1 - height;
-    }
+    let offset = view.cursor.window_start(height);
     let data_width = area.width.saturating_sub(6);
     // Whole columns, plus one more in what is left over.
     let ncols = usize::from(data_width / (COLUMN_WIDTH + 1)) + 1;
@@ -223,7 +219,7 @@ fn draw_rows(
         .row_highlight_style(t.style(Role::Selected));
     let mut state = TableState::default();
     if !view.is_empty() {
-        state.select(Some(view.cursor.pos - offset));
+        state.select(Some(view.cursor.pos.saturating_sub(offset)));
     }
     frame.render_stateful_widget(table, area, &mut state);
 }
