@@ -9,13 +9,11 @@
 //! rows' heap bytes.
 
 mod common;
-use common::{db_url, server_url};
+use common::db_url;
 use lifeboat::backup::Backup;
 use lifeboat::browse::load_table_rows;
 use lifeboat::diff::{diff, DiffOptions};
 use lifeboat::live::{DbUrl, LiveDb, LiveOptions};
-use sqlx::postgres::PgPoolOptions;
-use sqlx::AssertSqlSafe;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -177,18 +175,5 @@ fn main() {
         heap as f64 / 1e6
     );
     println!("  missing, changed, only live, identical: {last:?}");
-    rt.block_on(async {
-        pool.close().await;
-        if let Ok(admin) = PgPoolOptions::new()
-            .max_connections(1)
-            .connect(&server_url())
-            .await
-        {
-            let _ = sqlx::raw_sql(AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {DB} WITH (FORCE)"
-            )))
-            .execute(&admin)
-            .await;
-        }
-    });
+    rt.block_on(common::items::drop_database(pool, DB));
 }
