@@ -2,4 +2,10 @@
 //! and a one-pass scanner that finds each table's `COPY ... FROM stdin;`
 //! block, plus a row reader for one block. Not yet used by `Backup::open`.
 
+mod copy_header;
 pub mod copy_text;
+mod lines;
+pub mod plain;
+mod statements;
+
+pub use plain::{scan, PlainRow, PlainRows, Toc, TocEntry};
