@@ -19,6 +19,8 @@ mod json_scan;
 mod manifest;
 mod names;
 mod open;
+/// Plain `pg_dump` files; not yet used by `Backup::open` (issue 5 groundwork).
+pub mod pgdump;
 mod schema_ddl;
 mod schema_sql;
 mod source;
