@@ -6,6 +6,7 @@
 mod keys;
 pub mod list;
 pub mod modal;
+mod modal_keys;
 pub mod palette;
 pub mod table_view;
 

@@ -1,34 +1,27 @@
 //! What a key does, wherever the operator is: a modal first, then the
 //! focused pane of the current screen, then the keys that work everywhere.
 
-use super::list::Move;
-use super::modal::{
-    Confirm, Found, Modal, Palette, Running, SearchBox, SearchScope, TextField, TextKey,
-};
-use super::palette::{self, Command};
-use super::table_view::{Filter, Tab, TableView};
+use super::modal::{Confirm, Found, Modal, Palette, Running, SearchBox, SearchScope, TextField};
+use super::palette;
+use super::table_view::{Tab, TableView};
 use super::{move_of, replan, App, Effect, Key, Mode, Pane, Pick, RunMode, Screen};
 use crate::console::keymap::Action;
 use crate::console::search::rank_names;
 use crate::console::view::selection::Focus;
 
-/// Rows a search result list shows at a time.
-const RESULT_ROWS: usize = 10;
 /// Chars the plan preview scrolls sideways per key.
 const SIDEWAYS: isize = 16;
-/// Shortest query worth scanning every row for.
-const MIN_ROW_QUERY: usize = 2;
 
 pub(super) fn on_key(app: &mut App, key: Key) -> Option<Effect> {
     if let Some(modal) = app.modal.take() {
-        return on_modal(app, modal, key);
+        return super::modal_keys::on_modal(app, modal, key);
     }
     app.notice = None;
     let action = key.action?;
     on_action(app, action)
 }
 
-fn on_action(app: &mut App, action: Action) -> Option<Effect> {
+pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
     match action {
         Action::Quit => return Some(Effect::Quit),
         Action::Help => app.modal = Some(Modal::Help),
@@ -289,7 +282,7 @@ fn open_search(app: &mut App) {
     app.modal = Some(Modal::Search(search));
 }
 
-fn table_names(app: &App, query: &str) -> Vec<Found> {
+pub(super) fn table_names(app: &App, query: &str) -> Vec<Found> {
     let names: Vec<&str> = app.tables.iter().map(|t| t.name.as_str()).collect();
     rank_names(query, &names)
         .into_iter()
@@ -314,7 +307,7 @@ fn show_plan(app: &mut App) -> Option<Effect> {
 }
 
 /// Why there is no plan to show, in words for the footer.
-fn cannot_plan(app: &App) -> Option<String> {
+pub(super) fn cannot_plan(app: &App) -> Option<String> {
     if app.mode == Mode::ReadOnly {
         return Some("read-only: no live database, so no restore plan".into());
     }
@@ -363,7 +356,7 @@ fn rehearse(app: &mut App) -> Option<Effect> {
     start_run(app, RunMode::Rehearse)
 }
 
-fn start_run(app: &mut App, mode: RunMode) -> Option<Effect> {
+pub(super) fn start_run(app: &mut App, mode: RunMode) -> Option<Effect> {
     app.modal = Some(Modal::Running(Running {
         mode,
         done: 0,
@@ -397,225 +390,4 @@ fn ask_to_restore(app: &mut App) {
         inserts,
         updates,
     }));
-}
-
-fn on_modal(app: &mut App, modal: Modal, key: Key) -> Option<Effect> {
-    match modal {
-        Modal::Help => {
-            if !matches!(key.action, Some(Action::Back | Action::Help | Action::Quit)) {
-                app.modal = Some(Modal::Help);
-            }
-            None
-        }
-        Modal::Palette(p) => on_palette(app, p, key.text),
-        Modal::Search(s) => on_search(app, s, key.text),
-        Modal::Confirm(c) => on_confirm(app, c, key.text),
-        Modal::Running(mut r) => {
-            let cancel = key.action == Some(Action::Back) && !r.cancelling;
-            if cancel {
-                r.cancelling = true;
-                r.phase = "cancelling: rolling back".into();
-            }
-            app.modal = Some(Modal::Running(r));
-            cancel.then_some(Effect::CancelRun)
-        }
-        Modal::Outcome(mut o) => {
-            match key.action {
-                Some(Action::Back | Action::Open | Action::Quit) => return None,
-                Some(Action::Down) => {
-                    o.scroll = (o.scroll + 1).min(o.lines.len().saturating_sub(1))
-                }
-                Some(Action::Up) => o.scroll = o.scroll.saturating_sub(1),
-                _ => {}
-            }
-            app.modal = Some(Modal::Outcome(o));
-            None
-        }
-    }
-}
-
-fn result_move(text: TextKey) -> Option<Move> {
-    Some(match text {
-        TextKey::Up => Move::Up,
-        TextKey::Down => Move::Down,
-        TextKey::PageUp => Move::PageUp,
-        TextKey::PageDown => Move::PageDown,
-        _ => return None,
-    })
-}
-
-fn on_palette(app: &mut App, mut p: Palette, text: TextKey) -> Option<Effect> {
-    if let Some(m) = result_move(text) {
-        p.cursor.apply(m, p.hits.len(), RESULT_ROWS);
-    }
-    match text {
-        TextKey::Esc => return None,
-        TextKey::Enter => {
-            let command = p
-                .hits
-                .get(p.cursor.pos)
-                .and_then(|h| palette::COMMANDS.get(h.index))
-                .map(|(_, c)| *c)?;
-            return run_command(app, command);
-        }
-        t => {
-            if p.field.edit(t) {
-                p.hits = rank_names(&p.field.text, &palette::titles());
-                p.cursor = Default::default();
-            }
-        }
-    }
-    app.modal = Some(Modal::Palette(p));
-    None
-}
-
-fn run_command(app: &mut App, command: Command) -> Option<Effect> {
-    match command {
-        Command::Action(a) => on_action(app, a),
-        Command::ClearPicks => {
-            app.picks.clear();
-            replan(app)
-        }
-        Command::ShowSelection => {
-            if app.shows_selection() {
-                app.pane = Pane::Selection;
-            } else {
-                app.notice = cannot_plan(app);
-            }
-            None
-        }
-        Command::ShowAllRows | Command::ShowMissingRows => {
-            let page = app.table_page();
-            let Some(t) = app.table.as_mut().filter(|_| app.screen == Screen::Table) else {
-                app.notice = Some("open a table first (Enter on the tables list)".into());
-                return None;
-            };
-            let want = if command == Command::ShowAllRows {
-                Filter::All
-            } else {
-                Filter::MissingLive
-            };
-            while t.filter != want {
-                t.cycle_filter(page);
-            }
-            None
-        }
-    }
-}
-
-fn on_search(app: &mut App, mut s: SearchBox, text: TextKey) -> Option<Effect> {
-    if let Some(m) = result_move(text) {
-        let len = s.len();
-        s.cursor.apply(m, len, RESULT_ROWS);
-        app.modal = Some(Modal::Search(s));
-        return None;
-    }
-    match text {
-        TextKey::Esc => Some(Effect::CancelSearch),
-        TextKey::Enter => {
-            let found = s.focused().cloned();
-            let Some(found) = found else {
-                app.modal = Some(Modal::Search(s));
-                return None;
-            };
-            go_to(app, found)
-        }
-        t => {
-            if !s.field.edit(t) {
-                app.modal = Some(Modal::Search(s));
-                return None;
-            }
-            app.search_generation += 1;
-            s.generation = app.search_generation;
-            s.cursor = Default::default();
-            s.rows.clear();
-            let query = s.field.text.clone();
-            if s.scope == SearchScope::Everywhere {
-                s.names = table_names(app, &query);
-            }
-            let effect = if query.chars().count() >= MIN_ROW_QUERY {
-                s.progress = Some("searching…".into());
-                Effect::Search {
-                    generation: s.generation,
-                    scope: s.scope.clone(),
-                    query,
-                }
-            } else {
-                s.progress = None;
-                Effect::CancelSearch
-            };
-            app.modal = Some(Modal::Search(s));
-            Some(effect)
-        }
-    }
-}
-
-/// Follow a search result: open its table, focus its row.
-fn go_to(app: &mut App, found: Found) -> Option<Effect> {
-    match found {
-        Found::Table { name, .. } => {
-            if let Some(i) = app.tables.iter().position(|t| t.name == name) {
-                let page = app.page();
-                let len = app.tables.len();
-                app.list.focus(i, len, page);
-                app.moved = true;
-            }
-            app.screen = Screen::Tables;
-            app.table = None;
-            Some(Effect::CancelSearch)
-        }
-        Found::Row {
-            table, line, entry, ..
-        } => {
-            let page = app.table_page();
-            if let (Some(t), Some(entry)) = (app.table.as_mut(), entry) {
-                if t.name == table {
-                    t.focus_entry(entry as usize, page);
-                    app.screen = Screen::Table;
-                    return Some(Effect::CancelSearch);
-                }
-            }
-            let name = resolve_table(app, &table)?;
-            if let Some(i) = app.tables.iter().position(|t| t.name == name) {
-                let len = app.tables.len();
-                app.list.focus(i, len, app.page());
-            }
-            open_table(app, name, line)
-        }
-    }
-}
-
-/// The diff's name for a backup table name (`projects` → `public.projects`).
-fn resolve_table(app: &App, name: &str) -> Option<String> {
-    let exact = app.tables.iter().find(|t| t.name == name);
-    let by_suffix = || {
-        app.tables.iter().find(|t| {
-            t.name
-                .rsplit_once('.')
-                .is_some_and(|(_, bare)| bare == name)
-        })
-    };
-    exact.or_else(by_suffix).map(|t| t.name.clone())
-}
-
-fn on_confirm(app: &mut App, mut c: Confirm, text: TextKey) -> Option<Effect> {
-    match text {
-        TextKey::Esc => {
-            app.notice = Some("Restore cancelled; nothing changed.".into());
-            None
-        }
-        TextKey::Enter if c.field.text == c.database => start_run(app, RunMode::Commit),
-        TextKey::Enter => {
-            app.notice = Some(format!(
-                "Restore cancelled: {} is not the database's name; nothing changed.",
-                crate::report::visible(&format!("{:?}", c.field.text))
-            ));
-            None
-        }
-        t => {
-            c.field.edit(t);
-            app.modal = Some(Modal::Confirm(c));
-            None
-        }
-    }
 }
