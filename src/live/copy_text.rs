@@ -7,6 +7,7 @@
 //! every row (each field's string keeps its capacity), so a steady stream
 //! allocates nothing per row.
 
+use crate::value::copy_text::unescape_into;
 use crate::value::Cell;
 
 /// Why a COPY row could not be read; the caller adds table and row context.
@@ -138,67 +139,6 @@ fn field(raw: &[u8], cell: &mut Cell, scratch: &mut Vec<u8>) -> Result<(), Strin
             existing.push_str(s);
         }
         other => *other = Cell::Text(s.to_owned()),
-    }
-    Ok(())
-}
-
-/// Undo COPY text escaping: `\b \f \n \r \t \v`, `\\`, octal `\ooo`, hex `\xHH`;
-/// any other escaped character stands for itself (as PostgreSQL reads it).
-fn unescape_into(raw: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
-    out.clear();
-    let mut i = 0;
-    while i < raw.len() {
-        let b = raw[i];
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let Some(&next) = raw.get(i + 1) else {
-            return Err("field ends with a lone backslash".into());
-        };
-        i += 2;
-        match next {
-            b'b' => out.push(0x08),
-            b'f' => out.push(0x0c),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'v' => out.push(0x0b),
-            b'0'..=b'7' => {
-                let mut value = u32::from(next - b'0');
-                let mut digits = 1;
-                while digits < 3 {
-                    match raw.get(i) {
-                        Some(&d @ b'0'..=b'7') => {
-                            value = value * 8 + u32::from(d - b'0');
-                            i += 1;
-                            digits += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                // PostgreSQL keeps the low byte of oversized octal escapes.
-                out.push((value & 0xff) as u8);
-            }
-            b'x' => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match raw.get(i).copied().and_then(hex) {
-                    Some(h) => {
-                        i += 1;
-                        let mut value = h;
-                        if let Some(l) = raw.get(i).copied().and_then(hex) {
-                            value = value * 16 + l;
-                            i += 1;
-                        }
-                        out.push(value as u8);
-                    }
-                    // `\x` without hex digits is a literal `x`.
-                    None => out.push(b'x'),
-                }
-            }
-            other => out.push(other),
-        }
     }
     Ok(())
 }

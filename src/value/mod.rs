@@ -9,6 +9,7 @@
 
 mod array;
 mod buf;
+pub(crate) mod copy_text;
 mod decimal;
 mod display;
 mod json;
