@@ -16,7 +16,7 @@ use crate::live::{DbUrl, LiveDb};
 use crate::report::visible;
 use crate::restore::pick::{parse_pick, PickSpec};
 use crate::restore::progress::{Cancel, RunEvent};
-use crate::restore::run::{self as restore_run, RunRequest};
+use crate::restore::run::{self as restore_run, journal_options, RunRequest};
 use crate::restore::script::ScriptOptions;
 use crate::restore::selection::SelectOptions;
 use crate::restore::summary::explain;
@@ -40,7 +40,8 @@ type Loaded = (String, Arc<TableRows>);
 struct Current {
     generation: u64,
     prepared: Arc<Prepared>,
-    picks: Vec<PickSpec>,
+    /// What the journal records of how it was planned.
+    options: BTreeMap<String, String>,
 }
 
 pub(crate) struct Work {
@@ -217,12 +218,14 @@ impl Work {
                     exclude_dependents,
                     ..SelectOptions::default()
                 };
+                let mut options = journal_options(&opts);
+                options.insert("from".into(), "console".into());
                 let prepared =
                     prepare(&live.1, &backup, &picks, opts, &ScriptOptions::default()).await?;
-                Ok::<_, Error>((picks, prepared))
+                Ok::<_, Error>((options, prepared))
             };
             let msg = match planned.await {
-                Ok((picks, prepared)) => {
+                Ok((options, prepared)) => {
                     let data = PlanData {
                         summary: prepared.summary.clone(),
                         explanations: explain(&prepared.selection),
@@ -232,7 +235,7 @@ impl Work {
                         *c = Some(Current {
                             generation,
                             prepared: Arc::new(prepared),
-                            picks,
+                            options,
                         });
                     }
                     Msg::Planned {
@@ -250,10 +253,10 @@ impl Work {
     }
 
     /// The plan of `generation`, if it is the one kept.
-    fn current(&self, generation: u64) -> Option<(Arc<Prepared>, Vec<PickSpec>)> {
+    fn current(&self, generation: u64) -> Option<(Arc<Prepared>, BTreeMap<String, String>)> {
         let c = self.current.lock().ok()?;
         let c = c.as_ref().filter(|c| c.generation == generation)?;
-        Some((c.prepared.clone(), c.picks.clone()))
+        Some((c.prepared.clone(), c.options.clone()))
     }
 
     fn write_plan(&mut self, generation: u64) {
@@ -268,7 +271,7 @@ impl Work {
     }
 
     fn run(&mut self, generation: u64, mode: RunMode) {
-        let (Some(live), Some((prepared, _))) = (self.live.clone(), self.current(generation))
+        let (Some(live), Some((prepared, options))) = (self.live.clone(), self.current(generation))
         else {
             send(
                 &self.tx,
@@ -301,7 +304,7 @@ impl Work {
                 mode: exec_mode,
                 undo_out: None,
                 journal: None,
-                options: console_options(mode),
+                options,
                 busy: Duration::from_secs(30),
             };
             let outcome = match restore_run::run(request, progress, &cancel).await {
@@ -383,26 +386,10 @@ fn write_script(prepared: &Prepared, live: Option<&Live>) -> Result<PathBuf> {
             "the plan is blocked: there is no script".into(),
         ));
     };
-    let name = live.map_or_else(|| "db".to_owned(), |l| l.0.database_name());
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let name = live.map_or_else(|| "db".to_owned(), |l| l.0.file_safe_name());
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let path = PathBuf::from(format!("lifeboat-plan-{safe}-{stamp}.sql"));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, &e))?;
-    std::io::Write::write_all(&mut file, scripts.script.text().as_bytes())
-        .map_err(|e| Error::io(&path, &e))?;
+    let path = PathBuf::from(format!("lifeboat-plan-{name}-{stamp}.sql"));
+    restore_run::write_new(&path, &scripts.script.text())?;
     Ok(std::fs::canonicalize(&path).unwrap_or(path))
 }
 
@@ -426,20 +413,6 @@ fn progress_of(event: RunEvent) -> Option<(Option<(usize, usize)>, String)> {
         RunEvent::Finished(_) => return None,
     };
     Some((None, phase.to_owned()))
-}
-
-fn console_options(mode: RunMode) -> BTreeMap<String, String> {
-    let mut o = BTreeMap::new();
-    o.insert(
-        "mode".into(),
-        match mode {
-            RunMode::Rehearse => "dry-run",
-            RunMode::Commit => "commit",
-        }
-        .into(),
-    );
-    o.insert("from".into(), "console".into());
-    o
 }
 
 fn refused(mode: RunMode, why: &str) -> Outcome {

@@ -80,6 +80,21 @@ impl DbUrl {
         Some(PathBuf::from(rest))
     }
 
+    /// [`DbUrl::database_name`] reduced to characters safe in a file name
+    /// (undo scripts and written plans are named after the database).
+    pub fn file_safe_name(&self) -> String {
+        self.database_name()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+
     /// The name an operator types to confirm a restore: the PostgreSQL
     /// database (the user's name when the URL names none, as libpq does), or
     /// the SQLite file's name.

@@ -290,23 +290,13 @@ fn rollback_reason(run: &Execution) -> Option<String> {
 /// characters safe in a file name.
 pub fn default_undo_path(url: &DbUrl) -> Option<PathBuf> {
     let dir = crate::logging::data_dir()?.join("undo");
-    let name: String = url
-        .database_name()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let name = url.file_safe_name();
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     Some(dir.join(format!("{stamp}-{name}.sql")))
 }
 
 /// Create `path` (and its directory) with `text`; never overwrite.
-fn write_new(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
     }
