@@ -400,7 +400,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             None
         }
         Msg::RunDone(outcome) => {
-            let committed = outcome.ok && outcome.mode == RunMode::Commit;
+            let committed = outcome.committed;
             app.modal = Some(Modal::Outcome(outcome));
             if committed {
                 // What was picked is now live: start over from a fresh diff.

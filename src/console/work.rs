@@ -419,6 +419,7 @@ fn refused(mode: RunMode, why: &str) -> Outcome {
     Outcome {
         mode,
         ok: false,
+        committed: false,
         title: "NOT RUN".into(),
         lines: vec![why.to_owned(), "Nothing changed.".into()],
         scroll: 0,
@@ -427,21 +428,27 @@ fn refused(mode: RunMode, why: &str) -> Outcome {
 
 fn outcome_of(mode: RunMode, report: &restore_run::RunReport) -> Outcome {
     use crate::restore::execute::Outcome as Done;
-    let verified = report.verification.as_ref().is_none_or(|v| v.ok());
-    let (ok, title) = match report.execution.outcome {
-        Done::Committed if verified => (true, "COMMITTED and verified"),
-        Done::Committed => (false, "COMMITTED — verification found differences"),
-        Done::Rehearsed => (true, "REHEARSED — rolled back, nothing changed"),
-        Done::RolledBack => (false, "ROLLED BACK — nothing changed"),
+    let committed = report.execution.outcome == Done::Committed;
+    let (ok, title) = match (report.execution.outcome, &report.verification) {
+        (Done::Committed, Some(v)) if v.ok() => (true, "COMMITTED and verified"),
+        (Done::Committed, Some(_)) => (false, "COMMITTED — verification found differences"),
+        (Done::Committed, None) => (false, "COMMITTED — not verified (see the warning)"),
+        (Done::Rehearsed, _) => (true, "REHEARSED — rolled back, nothing changed"),
+        (Done::RolledBack, _) => (false, "ROLLED BACK — nothing changed"),
     };
+    // The report's text, then its warnings, as the CLI prints them.
+    let text = restore_run::render_report(report);
+    let warnings = report.warnings.iter().map(|w| format!("warning: {w}"));
     Outcome {
         mode,
         ok,
+        committed,
         title: title.into(),
-        lines: restore_run::render_report(report)
+        lines: text
             .lines()
-            .map(str::to_owned)
             .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .chain(warnings)
             .collect(),
         scroll: 0,
     }

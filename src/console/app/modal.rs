@@ -163,6 +163,8 @@ pub struct Outcome {
     pub mode: RunMode,
     /// Committed (or a clean rehearsal) and verified.
     pub ok: bool,
+    /// The transaction committed (verified or not): the lists are stale.
+    pub committed: bool,
     /// COMMITTED / REHEARSED / ROLLED BACK, as a title.
     pub title: String,
     /// The report, line by line (the CLI prints the same text).

@@ -361,6 +361,7 @@ fn a_committed_restore_starts_over_from_a_fresh_diff() {
         Msg::RunDone(Outcome {
             mode: RunMode::Commit,
             ok: true,
+            committed: true,
             title: "COMMITTED".into(),
             lines: vec![],
             scroll: 0,
@@ -492,6 +493,7 @@ fn snapshot_outcome_rolled_back() {
         Msg::RunDone(Outcome {
             mode: RunMode::Commit,
             ok: false,
+            committed: false,
             title: "ROLLED BACK — nothing changed".into(),
             lines: vec![
                 "Statement 3 failed: INSERT INTO \"sessions\" (3 rows)".into(),
