@@ -158,18 +158,17 @@ fn on_selection(app: &mut App, action: Action) -> Option<Effect> {
         }
         return None;
     };
-    let data = planned.data.clone();
-    let excluded = app.excluded.clone();
+    let (data, selection, excluded) = (&planned.data, &mut planned.selection, &app.excluded);
     if let Some(m) = move_of(action) {
-        planned.selection.apply(m, &data, &excluded);
+        selection.apply(m, data, excluded);
         return None;
     }
     match action {
-        Action::Open | Action::Right => planned.selection.toggle(&data, &excluded),
+        Action::Open | Action::Right => selection.toggle(data, excluded),
         Action::Back | Action::NextPane | Action::PrevPane | Action::Left => app.pane = Pane::Main,
         Action::ToggleDependents => {
             if let Some(Focus::Table(name) | Focus::Row(name, _)) =
-                planned.selection.focused(&data, &excluded)
+                selection.focused(data, excluded)
             {
                 return toggle_dependents(app, name);
             }

@@ -82,7 +82,7 @@ pub struct TableView {
     pub filter: Filter,
     /// Entries the filter lets through; `None` = every entry (no copy of a
     /// million indices for the common case).
-    pub shown: Option<Arc<[u32]>>,
+    pub shown: Option<Arc<Vec<u32>>>,
     pub cursor: Cursor,
     /// First data column shown in the list (h / l scroll sideways).
     pub column: usize,
@@ -159,7 +159,7 @@ impl TableView {
         };
         self.shown = match self.filter {
             Filter::All => None,
-            f => Some(rows.0.entries_with(f.statuses()).into()),
+            f => Some(Arc::new(rows.0.entries_with(f.statuses()))),
         };
         let line = focused.and_then(|e| self.line_of(e)).unwrap_or(0);
         self.cursor = Cursor::default();

@@ -52,10 +52,12 @@ impl SelectionState {
             if !self.tables.contains(&t.table) {
                 continue;
             }
+            // Explanations name tables already escaped.
+            let name = visible(&t.table);
             let rows: Vec<&Explanation> = data
                 .explanations
                 .iter()
-                .filter(|e| e.table == *visible(&t.table))
+                .filter(|e| e.table == *name)
                 .collect();
             for e in rows.iter().take(ROWS_SHOWN) {
                 out.push(Item::Row(e));
