@@ -10,15 +10,7 @@ use std::process::Command;
 
 #[test]
 fn the_console_shows_the_damage_opens_a_table_and_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("demo");
-    let out = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
-        .args(["demo", "--dir"])
-        .arg(&root)
-        .env("XDG_DATA_HOME", dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let (dir, root) = common::built_demo();
     let command = format!(
         "'{}' --db live.db --backup backup; echo \"EXIT=$?\"; stty -a | grep -o ' -icanon'",
         env!("CARGO_BIN_EXE_lifeboat")
@@ -151,15 +143,7 @@ fn find_pick_plan_rehearse_and_restore_a_lost_project_from_the_demo() {
 
 #[test]
 fn a_restore_that_fails_rolls_back_and_names_the_statement_and_the_backup_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("demo");
-    let out = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
-        .args(["demo", "--print", "--dir"])
-        .arg(&root)
-        .env("XDG_DATA_HOME", dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let (dir, root) = common::built_demo();
     let live = root.join("live.db");
     // The application refuses new violations: the restore must fail whole.
     sqlite(

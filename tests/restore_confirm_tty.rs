@@ -4,21 +4,8 @@
 mod common;
 
 use common::tmux::Tmux;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn demo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("demo");
-    let out = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
-        .args(["demo", "--dir"])
-        .arg(&root)
-        .env("XDG_DATA_HOME", dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
-    (dir, root)
-}
 
 fn restore_command() -> String {
     format!(
@@ -38,7 +25,7 @@ fn projects(root: &Path) -> String {
 
 #[test]
 fn typing_the_database_name_commits() {
-    let (dir, root) = demo();
+    let (dir, root) = common::built_demo();
     assert!(!projects(&root).contains("ToeTheLine"));
     let tmux = Tmux::start(&root, dir.path(), &restore_command());
     let screen = tmux.wait_for("Type the database name (live.db)");
@@ -53,7 +40,7 @@ fn typing_the_database_name_commits() {
 
 #[test]
 fn anything_else_cancels_and_changes_nothing() {
-    let (dir, root) = demo();
+    let (dir, root) = common::built_demo();
     let before = projects(&root);
     let tmux = Tmux::start(&root, dir.path(), &restore_command());
     tmux.wait_for("Type the database name (live.db)");

@@ -149,3 +149,19 @@ pub fn temp_sqlite(sql: &str) -> (TempDir, PathBuf) {
     .expect("SQLite setup thread");
     (dir, path)
 }
+
+/// The bundled demo built by the real binary (`lifeboat demo --print`) in a
+/// fresh directory: `(dir, dir/demo)`. `dir` is also the data directory to
+/// give the console (`XDG_DATA_HOME`), so journals stay inside it.
+pub fn built_demo() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("demo");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lifeboat"))
+        .args(["demo", "--print", "--dir"])
+        .arg(&root)
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .expect("run lifeboat demo");
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    (dir, root)
+}
