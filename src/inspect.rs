@@ -1,7 +1,7 @@
 //! `lifeboat inspect`: read-only exploration of a backup — what it holds,
 //! when it was taken, and what lifeboat could not use.
 
-use crate::backup::{Backup, FileFormat};
+use crate::backup::Backup;
 use crate::error::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -67,11 +67,7 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
             }
         }
         counted.insert(src.name.clone(), rows);
-        let format = match src.format {
-            FileFormat::Json => "json",
-            FileFormat::Jsonl => "jsonl",
-            FileFormat::Csv => "csv",
-        };
+        let format = src.format.as_str();
         tables.push(InspectTable {
             name: src.name.to_string(),
             file: src.path.display().to_string(),
@@ -90,10 +86,7 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
     warnings.extend(backup.manifest_mismatches(&counted));
     Ok(InspectReport {
         path: backup.path.display().to_string(),
-        format: serde_json::to_value(backup.format)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        format: backup.format.as_str().to_string(),
         created_at: backup.created_at.clone(),
         has_schema: backup.schema.is_some(),
         tables,

@@ -26,7 +26,7 @@ mod schema_sql;
 mod source;
 
 use crate::catalog::{Catalog, TableName};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::value::Cell;
 use json_row::ColumnIndex;
 use serde::Serialize;
@@ -41,6 +41,35 @@ pub enum BackupFormat {
     JsonDirectory,
     /// One JSON file `{ "table": [rows...], ... }`.
     JsonFile,
+    /// A plain-text `pg_dump` (`.sql`, optionally gzipped).
+    PgDumpPlain,
+    /// A `pg_dump -Fc` archive, read through `pg_restore`.
+    PgDumpCustom,
+    /// A `pg_dump -Fd` directory, read through `pg_restore`.
+    PgDumpDirectory,
+    /// A `pg_dump -Ft` tar archive, read through `pg_restore`.
+    PgDumpTar,
+    /// A SQLite database file.
+    SqliteFile,
+    /// Another database (`postgres://...`, `sqlite://...`), e.g. a snapshot
+    /// restored into a scratch database.
+    Database,
+}
+
+impl BackupFormat {
+    /// The name `inspect` and `snapshots` print.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupFormat::JsonDirectory => "json-directory",
+            BackupFormat::JsonFile => "json-file",
+            BackupFormat::PgDumpPlain => "pg-dump-plain",
+            BackupFormat::PgDumpCustom => "pg-dump-custom",
+            BackupFormat::PgDumpDirectory => "pg-dump-directory",
+            BackupFormat::PgDumpTar => "pg-dump-tar",
+            BackupFormat::SqliteFile => "sqlite-file",
+            BackupFormat::Database => "database",
+        }
+    }
 }
 
 /// How one table's rows are stored.
@@ -53,6 +82,29 @@ pub enum FileFormat {
     Jsonl,
     /// Comma-separated with a header row. An unquoted empty field is NULL, a quoted one (`""`) is the empty string.
     Csv,
+    /// `COPY ... FROM stdin` blocks of a plain `pg_dump`.
+    PgCopy,
+    /// `INSERT` statements of a plain `pg_dump --inserts`.
+    PgInsert,
+    /// One table's data in a `pg_dump` archive, streamed out by `pg_restore`.
+    PgArchive,
+    /// A table of another database.
+    Database,
+}
+
+impl FileFormat {
+    /// The name `inspect` prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileFormat::Json => "json",
+            FileFormat::Jsonl => "jsonl",
+            FileFormat::Csv => "csv",
+            FileFormat::PgCopy => "pg-copy",
+            FileFormat::PgInsert => "pg-insert",
+            FileFormat::PgArchive => "pg-archive",
+            FileFormat::Database => "database",
+        }
+    }
 }
 
 /// Where one table's rows live inside the backup.
@@ -64,6 +116,21 @@ pub struct TableSource {
     pub gzip: bool,
     /// For a single-file backup: the key of this table in the top-level object.
     pub key_in_file: Option<String>,
+    /// Rows counted while opening the backup (a pg_dump scan counts them);
+    /// None when only reading the rows tells.
+    pub rows: Option<u64>,
+    /// Where inside a dump, archive or database the rows are.
+    #[serde(skip)]
+    pub(crate) locator: Locator,
+}
+
+/// Where one table's rows are, beyond the file: nothing more for per-table
+/// files, the data blocks of a dump, an archive's entry, a database table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Locator {
+    /// The whole file at `path` (or its `key_in_file`).
+    #[default]
+    File,
 }
 
 /// `manifest.json`: `{"created_at": "...", "tables": {"projects": 12, ...}}`
@@ -114,6 +181,20 @@ impl Backup {
         RowReader::open(table)
     }
 
+    /// How many rows `table` holds: the count taken when the backup was
+    /// opened if there is one, else by reading its rows once.
+    pub fn count_rows(&self, table: &TableSource) -> Result<u64> {
+        if let Some(rows) = table.rows {
+            return Ok(rows);
+        }
+        let mut counted = 0u64;
+        for row in self.rows(table)? {
+            row?;
+            counted += 1;
+        }
+        Ok(counted)
+    }
+
     /// Compare manifest row counts with rows actually counted (empty when
     /// there is no manifest). See [`Manifest::mismatches`].
     pub fn manifest_mismatches(&self, counted: &BTreeMap<TableName, u64>) -> Vec<String> {
@@ -140,6 +221,12 @@ pub struct RowReader {
 
 impl RowReader {
     fn open(table: &TableSource) -> Result<RowReader> {
+        match &table.locator {
+            Locator::File => Self::open_file(table),
+        }
+    }
+
+    fn open_file(table: &TableSource) -> Result<RowReader> {
         let src = source::ByteSource::open(&table.path, table.gzip)?;
         let (rows, columns) = match table.format {
             FileFormat::Json => (
@@ -156,6 +243,13 @@ impl RowReader {
             FileFormat::Csv => {
                 let (rows, columns) = csv::CsvRows::new(src)?;
                 (Rows::Csv(rows), columns)
+            }
+            other => {
+                return Err(Error::backup(
+                    &table.path,
+                    None,
+                    format!("{} rows are not in a file of their own", other.as_str()),
+                ))
             }
         };
         Ok(RowReader {

@@ -4,7 +4,7 @@
 use super::json_scan::{after_element, expect_byte, read_key, read_value};
 use super::names::{classify, table_name, timestamp_in_name, Entry};
 use super::source::ByteSource;
-use super::{manifest, schema_sql, Backup, BackupFormat, FileFormat, TableSource};
+use super::{manifest, schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource};
 use crate::catalog::TableName;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -100,6 +100,8 @@ fn open_dir(dir: &Path) -> Result<Backup> {
                     format,
                     gzip,
                     key_in_file: None,
+                    rows: None,
+                    locator: Locator::File,
                 });
             }
         }
@@ -222,6 +224,8 @@ fn single_file_tables(
                     format: FileFormat::Json,
                     gzip,
                     key_in_file: Some(key),
+                    rows: None,
+                    locator: Locator::File,
                 });
             }
             Some(b'"') if CREATED_KEYS.contains(&key.as_str()) => {
