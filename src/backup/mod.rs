@@ -12,6 +12,7 @@
 //!   directory's `schema.sql` and `manifest.json` are read too).
 
 mod csv;
+mod detect;
 mod json_fast_row;
 mod json_row;
 mod json_rows;
@@ -19,8 +20,9 @@ mod json_scan;
 mod manifest;
 mod names;
 mod open;
-/// Plain `pg_dump` files; not yet used by `Backup::open` (issue 5 groundwork).
+/// Plain `pg_dump` files: scanning for data blocks, decoding COPY text.
 pub mod pgdump;
+mod plain_dump;
 mod schema_ddl;
 mod schema_sql;
 mod source;
@@ -131,6 +133,11 @@ pub(crate) enum Locator {
     /// The whole file at `path` (or its `key_in_file`).
     #[default]
     File,
+    /// Data blocks `entries` (indices into `toc.entries`) of a plain pg_dump.
+    Dump {
+        toc: std::sync::Arc<pgdump::Toc>,
+        entries: Vec<usize>,
+    },
 }
 
 /// `manifest.json`: `{"created_at": "...", "tables": {"projects": 12, ...}}`
@@ -209,6 +216,7 @@ enum Rows {
     Json(json_rows::JsonArrayRows),
     Jsonl(json_rows::JsonlRows),
     Csv(csv::CsvRows),
+    Dump(plain_dump::DumpRows),
 }
 
 /// Streams one table's rows; never loads the file whole. After an error the
@@ -223,6 +231,14 @@ impl RowReader {
     fn open(table: &TableSource) -> Result<RowReader> {
         match &table.locator {
             Locator::File => Self::open_file(table),
+            Locator::Dump { toc, entries } => {
+                let (rows, columns) = plain_dump::DumpRows::open(toc, &table.name, entries)?;
+                Ok(RowReader {
+                    columns,
+                    rows: Rows::Dump(rows),
+                    finished: false,
+                })
+            }
         }
     }
 
@@ -278,6 +294,7 @@ impl Iterator for RowReader {
             Rows::Json(r) => r.next_row(&mut self.columns),
             Rows::Jsonl(r) => r.next_row(&mut self.columns),
             Rows::Csv(r) => r.next_row(&self.columns),
+            Rows::Dump(r) => r.next_row(&mut self.columns),
         };
         match next {
             Ok(Some(row)) => Some(Ok(row)),
