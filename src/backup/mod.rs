@@ -12,6 +12,7 @@
 //!   directory's `schema.sql` and `manifest.json` are read too).
 
 mod csv;
+mod database;
 mod detect;
 mod json_fast_row;
 mod json_row;
@@ -138,6 +139,11 @@ pub(crate) enum Locator {
         toc: std::sync::Arc<pgdump::Toc>,
         entries: Vec<usize>,
     },
+    /// A table of another database (read through `crate::live`).
+    Database {
+        url: crate::live::DbUrl,
+        table: Box<crate::catalog::Table>,
+    },
 }
 
 /// `manifest.json`: `{"created_at": "...", "tables": {"projects": 12, ...}}`
@@ -194,6 +200,9 @@ impl Backup {
         if let Some(rows) = table.rows {
             return Ok(rows);
         }
+        if let Locator::Database { url, table } = &table.locator {
+            return database::count_rows(url, &table.name);
+        }
         let mut counted = 0u64;
         for row in self.rows(table)? {
             row?;
@@ -217,6 +226,7 @@ enum Rows {
     Jsonl(json_rows::JsonlRows),
     Csv(csv::CsvRows),
     Dump(plain_dump::DumpRows),
+    Database(database::DbRows),
 }
 
 /// Streams one table's rows; never loads the file whole. After an error the
@@ -239,6 +249,14 @@ impl RowReader {
                     finished: false,
                 })
             }
+            Locator::Database { url, table: t } => Ok(RowReader {
+                columns: ColumnIndex::from_header(
+                    t.columns.iter().map(|c| c.name.clone()).collect(),
+                )
+                .map_err(|m| Error::backup(&table.path, None, m))?,
+                rows: Rows::Database(database::DbRows::start(url, t)?),
+                finished: false,
+            }),
         }
     }
 
@@ -295,6 +313,7 @@ impl Iterator for RowReader {
             Rows::Jsonl(r) => r.next_row(&mut self.columns),
             Rows::Csv(r) => r.next_row(&self.columns),
             Rows::Dump(r) => r.next_row(&mut self.columns),
+            Rows::Database(r) => r.next_row(),
         };
         match next {
             Ok(Some(row)) => Some(Ok(row)),

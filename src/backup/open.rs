@@ -17,6 +17,10 @@ const MANIFEST_FILE: &str = "manifest.json";
 const CREATED_KEYS: [&str; 3] = ["created_at", "createdAt", "timestamp"];
 
 pub(crate) fn open(path: &Path) -> Result<Backup> {
+    // A database URL names no file: known by its scheme before any file is looked at.
+    if let Some(url) = super::database::url_in(path)? {
+        return super::database::open_url(url);
+    }
     match detect(path)? {
         Detected::JsonDirectory => open_dir(path),
         Detected::Json => open_json_file(path),
@@ -29,11 +33,7 @@ pub(crate) fn open(path: &Path) -> Result<Backup> {
                  convert it with pg_restore -f dump.sql ARCHIVE and pass dump.sql",
             ))
         }
-        Detected::Sqlite => Err(Error::backup(
-            path,
-            None,
-            "a SQLite database file: not readable as a backup yet",
-        )),
+        Detected::Sqlite => super::database::open_file(path),
     }
 }
 
