@@ -197,7 +197,7 @@ fn run_inspect(args: &InspectArgs) -> Result<i32> {
 async fn run_diff(args: &DiffArgs) -> Result<i32> {
     let url = resolve_db_url(args.db.as_deref())?;
     let backup = Backup::open(&args.backup)?;
-    tracing::info!(target = %url.redacted(), backup = %args.backup.display(), "diff");
+    tracing::info!(target = %url.redacted(), backup = %backup.path.display(), "diff");
     let options = LiveOptions {
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
     };

@@ -117,7 +117,7 @@ async fn open_and_prepare(args: &SelectionArgs) -> Result<Session> {
         .collect::<Result<_>>()?;
     let url = resolve_db_url(args.db.as_deref())?;
     let backup = Backup::open(&args.backup)?;
-    tracing::info!(target = %url.redacted(), backup = %args.backup.display(), "plan restore");
+    tracing::info!(target = %url.redacted(), backup = %backup.path.display(), "plan restore");
     let live_opts = LiveOptions {
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
     };
