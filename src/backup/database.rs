@@ -189,44 +189,22 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 mod tests {
     use super::*;
 
-    fn format_of(path: &Path) -> Option<BackupFormat> {
-        detect(path).unwrap().map(|t| t.format)
-    }
-
     #[test]
     fn urls_are_known_by_their_scheme() {
-        let pg = Path::new("postgres://u:pw@db.internal/scratch");
-        assert_eq!(format_of(pg), Some(BackupFormat::Database));
-        let lite = Path::new("SQLITE:///no/such/snap.db");
-        assert_eq!(format_of(lite), Some(BackupFormat::Database));
-        // Not a database scheme: left to the other formats (which name the path).
-        assert_eq!(format_of(Path::new("mysql://h/db")), None);
-    }
-
-    #[test]
-    fn files_are_known_by_their_header_not_their_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, bytes: &[u8]| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, bytes).unwrap();
-            path
-        };
-        let real = write("nightly.bin", b"SQLite format 3\0and the rest");
-        assert_eq!(format_of(&real), Some(BackupFormat::SqliteFile));
-        // Shorter than the header, or another header: not SQLite.
-        assert_eq!(format_of(&write("short.bin", b"SQLite")), None);
-        assert_eq!(format_of(&write("dump.sql", b"-- PostgreSQL dump")), None);
-        assert_eq!(format_of(&write("e.json", b"")), None);
-        // A directory named like a database is a backup directory.
-        let folder = dir.path().join("backups.db");
-        std::fs::create_dir(&folder).unwrap();
-        assert_eq!(format_of(&folder), None);
-        // A SQLite name without the header is an error naming the file.
-        let err = detect(&write("app.sqlite3", b"{}")).err().unwrap();
-        assert!(err.to_string().contains("app.sqlite3"), "{err}");
+        let url = |text: &str| url_in(Path::new(text)).unwrap().map(|u| u.dialect);
         assert_eq!(
-            format_of(&write("new.db", b"")),
-            Some(BackupFormat::SqliteFile)
+            url("postgres://u:pw@db.internal/scratch"),
+            Some(Dialect::Postgres)
         );
+        assert_eq!(url(" PostgreSQL://db/x"), Some(Dialect::Postgres));
+        assert_eq!(url("SQLITE:///no/such/snap.db"), Some(Dialect::Sqlite));
+        // Paths, and schemes lifeboat does not read, are left to the file formats.
+        assert_eq!(url("backups/app-2025-07-12.db"), None);
+        assert_eq!(url("mysql://h/db"), None);
+        // A URL that cannot be parsed is the operator's typo, said without the password.
+        let err = url_in(Path::new("postgres://u:hunter22@[bad/x"))
+            .err()
+            .unwrap();
+        assert!(!err.to_string().contains("hunter22"), "{err}");
     }
 }

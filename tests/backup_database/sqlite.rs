@@ -144,20 +144,19 @@ fn files_that_are_not_sqlite_databases() {
     let err = Backup::open(&garbage).unwrap_err().to_string();
     assert!(err.contains("nightly.bin"), "{err}");
     assert!(err.contains("not a database"), "{err}");
-    // A .db name promises SQLite: without the header that is the error, not JSON's.
+    // A .db name does not make a file SQLite: the header decides.
     let text_db = dir.path().join("app.db");
     std::fs::write(&text_db, "not a database\n").unwrap();
     let err = Backup::open(&text_db).unwrap_err().to_string();
     assert!(err.contains("app.db"), "{err}");
-    assert!(err.contains("SQLite header"), "{err}");
-    // Any other name without the header is left to the other formats.
-    let json = dir.path().join("export.bin");
+    assert!(err.contains("not a SQLite database"), "{err}");
+    let json = dir.path().join("export.db");
     std::fs::write(&json, r#"{"items": [{"id": 1}]}"#).unwrap();
     let backup = Backup::open(&json).unwrap();
     assert_eq!(backup.format, BackupFormat::JsonFile);
-    // An empty database has nothing to restore from.
+    // A database without tables has nothing to restore from.
     let empty = dir.path().join("empty.sqlite");
-    std::fs::write(&empty, "").unwrap();
+    sqlite3(&empty, "PRAGMA user_version = 7;");
     let err = Backup::open(&empty).unwrap_err().to_string();
     assert!(
         err.contains("empty.sqlite") && err.contains("no tables"),
