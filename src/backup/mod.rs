@@ -144,6 +144,8 @@ pub(crate) enum Locator {
         url: crate::live::DbUrl,
         table: Box<crate::catalog::Table>,
     },
+    /// One `TABLE DATA` entry of a pg_dump archive (the archive is `path`).
+    Archive(pgdump::ArchiveEntry),
 }
 
 /// `manifest.json`: `{"created_at": "...", "tables": {"projects": 12, ...}}`
@@ -227,6 +229,7 @@ enum Rows {
     Csv(csv::CsvRows),
     Dump(plain_dump::DumpRows),
     Database(database::DbRows),
+    Archive(pgdump::ArchiveRows),
 }
 
 /// Streams one table's rows; never loads the file whole. After an error the
@@ -257,7 +260,19 @@ impl RowReader {
                 rows: Rows::Database(database::DbRows::start(url, t)?),
                 finished: false,
             }),
+            Locator::Archive(entry) => Self::open_archive(table, entry),
         }
+    }
+
+    fn open_archive(table: &TableSource, entry: &pgdump::ArchiveEntry) -> Result<RowReader> {
+        let rows = pgdump::ArchiveRows::open(&table.path, entry)?;
+        let columns = ColumnIndex::from_header(rows.columns().to_vec())
+            .map_err(|m| Error::backup(&table.path, None, format!("{}: {m}", table.name)))?;
+        Ok(RowReader {
+            columns,
+            rows: Rows::Archive(rows),
+            finished: false,
+        })
     }
 
     fn open_file(table: &TableSource) -> Result<RowReader> {
@@ -314,6 +329,16 @@ impl Iterator for RowReader {
             Rows::Csv(r) => r.next_row(&self.columns),
             Rows::Dump(r) => r.next_row(&mut self.columns),
             Rows::Database(r) => r.next_row(),
+            Rows::Archive(r) => r.next().transpose().map(|row| {
+                row.map(|row| BackupRow {
+                    line: row.line,
+                    cells: row
+                        .fields
+                        .into_iter()
+                        .map(|f| Some(f.map_or(Cell::Null, Cell::Text)))
+                        .collect(),
+                })
+            }),
         };
         match next {
             Ok(Some(row)) => Some(Ok(row)),

@@ -5,7 +5,7 @@ use super::detect::{detect, Detected};
 use super::json_scan::{after_element, expect_byte, read_key, read_value};
 use super::names::{classify, table_name, timestamp_in_name, Entry};
 use super::source::ByteSource;
-use super::{manifest, schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource};
+use super::{manifest, pgdump, schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource};
 use crate::catalog::TableName;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -26,12 +26,7 @@ pub(crate) fn open(path: &Path) -> Result<Backup> {
         Detected::Json => open_json_file(path),
         Detected::PgDumpPlain => super::plain_dump::open(path, created_from_names(path)),
         Detected::PgArchiveCustom | Detected::PgArchiveDirectory | Detected::PgArchiveTar => {
-            Err(Error::backup(
-                path,
-                None,
-                "a pg_dump archive (custom, directory or tar): not readable yet; \
-                 convert it with pg_restore -f dump.sql ARCHIVE and pass dump.sql",
-            ))
+            Ok(pgdump::Archive::open(path)?.into_backup())
         }
         Detected::Sqlite => super::database::open_file(path),
     }
