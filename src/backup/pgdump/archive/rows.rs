@@ -86,6 +86,11 @@ impl ArchiveRows {
         &self.columns
     }
 
+    /// The pg_restore process id while it runs (None once waited for).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     fn what(&self) -> String {
         format!("data of {}", visible(&self.table.to_string()))
     }

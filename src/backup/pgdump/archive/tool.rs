@@ -103,7 +103,13 @@ impl PgRestore {
         code: Option<i32>,
         stderr: &str,
     ) -> Error {
-        let said = visible(stderr.trim());
+        // Its lines start with `pg_restore: `; "pg_restore says: pg_restore: ..." stutters.
+        let lines: Vec<&str> = stderr
+            .lines()
+            .map(|l| l.strip_prefix("pg_restore: ").unwrap_or(l).trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let said = visible(&lines.join("; ")).into_owned();
         let said = if said.is_empty() {
             match code {
                 Some(c) => format!("pg_restore exited with status {c} and no message"),
