@@ -253,6 +253,42 @@ async fn archive_api_reports_header_entries_and_partitions_as_tables() {
     assert_eq!(got.len(), 2);
 }
 
+#[tokio::test]
+async fn a_data_only_archive_takes_names_with_spaces_from_the_copy_headers() {
+    let pg = TestPg::new().await;
+    pg.exec(
+        r#"CREATE SCHEMA "Other Schema";
+           CREATE TABLE "Other Schema"."t x" (v text);
+           CREATE TABLE "with space" ("a b" int);
+           CREATE TABLE "camelCase" (id int);
+           INSERT INTO "Other Schema"."t x" VALUES ('x'), (NULL);
+           INSERT INTO "with space" VALUES (1);
+           INSERT INTO "camelCase" VALUES (7);"#,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.dump");
+    let status = Command::new("pg_dump")
+        .args(["--data-only", "--format=custom"])
+        .arg(format!("--file={}", path.display()))
+        .arg(pg.url())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let backup = Backup::open(&path).unwrap();
+    assert_eq!(
+        table_names(&backup),
+        ["Other Schema.t x", "public.camelCase", "public.with space"]
+    );
+    assert!(backup.schema.is_none());
+    assert!(backup.warnings.is_empty(), "{:?}", backup.warnings);
+    for source in &backup.tables {
+        let (_, rows) = backup_rows(&backup, &source.name);
+        assert_eq!(rows, copy_out(&pg, &source.name).await, "{}", source.name);
+        assert!(!rows.is_empty());
+    }
+}
+
 /// A table big enough that its data outlasts the pipe buffers.
 const BIG: &str = "CREATE TABLE big (id int PRIMARY KEY, t text);
     INSERT INTO big SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 50000) g;";
@@ -283,7 +319,12 @@ async fn dropping_a_reader_early_kills_and_reaps_pg_restore() {
     // Read to the end, the process is waited for by the reader itself.
     let mut rows = archive.rows(&archive.entries[0]).unwrap();
     let pid = rows.pid().unwrap();
-    assert_eq!(rows.by_ref().map(|r| r.unwrap()).count(), 50_000);
+    let mut count = 0;
+    for row in rows.by_ref() {
+        row.unwrap();
+        count += 1;
+    }
+    assert_eq!(count, 50_000);
     assert_eq!(rows.pid(), None);
     assert!(!proc_alive(pid));
 }

@@ -108,7 +108,8 @@ pub struct Archive {
     /// The `TABLE DATA` entries in archive order; each partition of a
     /// partitioned table is its own entry.
     pub entries: Vec<ArchiveEntry>,
-    /// The schema, parsed from `pg_restore --schema-only`; None (with a
+    /// The schema, parsed from `pg_restore --schema-only`; None when the
+    /// archive defines no tables (`pg_dump --data-only`), or (with a
     /// warning) when it cannot be parsed.
     pub schema: Option<Catalog>,
     pub warnings: Vec<String>,
@@ -138,6 +139,8 @@ impl Archive {
         // Lines in schema errors are lines of pg_restore's output.
         let label = PathBuf::from(format!("{} (pg_restore --schema-only)", path.display()));
         let schema = match schema_sql::parse(&label, &sql, &mut warnings) {
+            // A data-only archive has no table definitions: no schema, not an empty one.
+            Ok(catalog) if catalog.tables.is_empty() => None,
             Ok(catalog) => Some(catalog),
             Err(e) => {
                 warnings.push(format!("schema not read (tables and rows still are): {e}"));
@@ -147,17 +150,17 @@ impl Archive {
         let named = toc::table_comments(&sql);
         let mut entries: Vec<ArchiveEntry> = Vec::with_capacity(data.len());
         for d in data {
-            let (table, sure) = toc::resolve(&d, &named);
-            if !sure {
-                warnings.push(format!(
-                    "{}: entry {} `TABLE DATA {}` has no table definition in the archive; \
-                     read as table {}",
-                    path.display(),
-                    d.dump_id,
-                    visible(&d.names),
-                    visible(&table.to_string())
-                ));
-            }
+            let table = match toc::resolve(&d, &named) {
+                toc::Resolved::Named(t) | toc::Resolved::Words(t) => t,
+                toc::Resolved::Guess(guess) => {
+                    let entry = ArchiveEntry {
+                        dump_id: d.dump_id,
+                        table: guess,
+                        list_line: d.line.clone(),
+                    };
+                    peek_name(path, entry, &mut warnings)
+                }
+            };
             if entries.iter().any(|e| e.table == table) {
                 warnings.push(format!(
                     "{}: table {} has more than one data entry; only the first is read",
@@ -217,6 +220,24 @@ impl Archive {
             schema: self.schema,
             manifest: None,
             warnings: self.warnings,
+        }
+    }
+}
+
+/// The table of an entry whose list line cannot be split (a name with a
+/// space and no table definition in the archive): pg_restore's COPY header
+/// names it exactly. If that fails, the guess stays, with a warning.
+fn peek_name(path: &Path, entry: ArchiveEntry, warnings: &mut Vec<String>) -> TableName {
+    match ArchiveRows::peek_table(path, &entry) {
+        Ok(table) => table,
+        Err(e) => {
+            warnings.push(format!(
+                "entry {} `{}`: table name guessed as {} ({e})",
+                entry.dump_id,
+                visible(&entry.list_line),
+                visible(&entry.table.to_string())
+            ));
+            entry.table
         }
     }
 }

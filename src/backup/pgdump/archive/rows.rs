@@ -37,6 +37,26 @@ impl ArchiveRows {
     /// Start pg_restore for `entry` and read up to its COPY header, so
     /// [`Self::columns`] is known and a broken archive fails here.
     pub fn open(archive: &Path, entry: &ArchiveEntry) -> Result<ArchiveRows> {
+        let (mut rows, table) = Self::start(archive, entry)?;
+        if table != entry.table {
+            let message = format!(
+                "pg_restore wrote data of {}; the archive's table of contents names it differently",
+                visible(&table.to_string())
+            );
+            let err = rows.at(rows.lines.number(), message);
+            return Err(rows.finish_with(err));
+        }
+        Ok(rows)
+    }
+
+    /// The table pg_restore's COPY header names for `entry` (pg_restore is
+    /// stopped right after it): for entries whose list line is ambiguous.
+    pub(crate) fn peek_table(archive: &Path, entry: &ArchiveEntry) -> Result<TableName> {
+        Self::start(archive, entry).map(|(_, table)| table)
+    }
+
+    /// Spawn pg_restore for `entry` and read up to the COPY header.
+    fn start(archive: &Path, entry: &ArchiveEntry) -> Result<(ArchiveRows, TableName)> {
         let tool = PgRestore::find();
         // The list goes in on stdin: no temporary file to clean up.
         let mut child = tool
@@ -77,8 +97,9 @@ impl ArchiveRows {
         if let Err(e) = written {
             return Err(rows.finish_with(Error::io(archive, &e)));
         }
-        rows.columns = rows.read_header()?;
-        Ok(rows)
+        let (table, columns) = rows.read_header()?;
+        rows.columns = columns;
+        Ok((rows, table))
     }
 
     /// Column names from the COPY header, in the order of the fields.
@@ -108,7 +129,7 @@ impl ArchiveRows {
     }
 
     /// Skip the prelude (SET, `\restrict`, comments) up to the COPY header.
-    fn read_header(&mut self) -> Result<Vec<String>> {
+    fn read_header(&mut self) -> Result<(TableName, Vec<String>)> {
         let mut splitter = Splitter::default();
         let mut ended = Vec::new();
         loop {
@@ -136,18 +157,7 @@ impl ArchiveRows {
                         return Err(self.finish_with(err));
                     }
                 };
-                if header.table != self.table {
-                    let err = self.at(
-                        e.line,
-                        format!(
-                            "pg_restore wrote data of {}; the archive's table of contents \
-                             names it differently",
-                            visible(&header.table.to_string())
-                        ),
-                    );
-                    return Err(self.finish_with(err));
-                }
-                return Ok(header.columns);
+                return Ok((header.table, header.columns));
             }
         }
     }

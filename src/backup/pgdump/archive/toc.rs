@@ -101,22 +101,32 @@ pub(crate) fn table_comments(sql: &str) -> Vec<Named> {
     out
 }
 
-/// Which table a data entry belongs to: the one table comment printed the
-/// same way; else (a data-only archive has no table entries) a guess from
-/// the words, flagged so the caller can warn. The guess is checked when
-/// the rows are read (the COPY header names the table exactly).
-pub(crate) fn resolve(data: &DataLine, tables: &[Named]) -> (TableName, bool) {
+/// How sure [`resolve`] is of a data entry's table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Resolved {
+    /// A table comment printed the same way.
+    Named(TableName),
+    /// No comment (a data-only archive), but `SCHEMA NAME OWNER` are three
+    /// words: no name has a space.
+    Words(TableName),
+    /// More words than that: some name has a space; this is one guess
+    /// (first word the schema, last the owner), the COPY header will tell.
+    Guess(TableName),
+}
+
+/// Which table a data entry belongs to.
+pub(crate) fn resolve(data: &DataLine, tables: &[Named]) -> Resolved {
     if let Some(n) = tables.iter().find(|n| n.printed == data.names) {
-        return (n.table.clone(), true);
+        return Resolved::Named(n.table.clone());
     }
     let words: Vec<&str> = data.names.split(' ').collect();
-    let table = match words.as_slice() {
-        [schema, name, ..] if words.len() <= 3 => TableName::new(Some(schema), name),
-        [schema, middle @ .., _owner] => TableName::new(Some(schema), &middle.join(" ")),
-        [name] => TableName::new(None, name),
-        [] => TableName::new(None, ""),
-    };
-    (table, false)
+    match words.as_slice() {
+        [schema, name] | [schema, name, _] => Resolved::Words(TableName::new(Some(schema), name)),
+        [schema, middle @ .., _owner] if !middle.is_empty() => {
+            Resolved::Guess(TableName::new(Some(schema), &middle.join(" ")))
+        }
+        _ => Resolved::Guess(TableName::new(None, &data.names)),
+    }
 }
 
 #[cfg(test)]
@@ -173,23 +183,21 @@ CREATE TABLE \"Other Schema\".\"t x\" (v text);
         let tables = table_comments(sql);
         assert_eq!(tables.len(), 2);
         let (_, data) = parse_list(LIST);
+        let public = |n: &str| TableName::new(Some("public"), n);
         assert_eq!(
             resolve(&data[0], &tables),
-            (TableName::new(Some("Other Schema"), "t x"), true)
+            Resolved::Named(TableName::new(Some("Other Schema"), "t x"))
         );
         assert_eq!(
             resolve(&data[1], &tables),
-            (TableName::new(Some("public"), "camelCase"), true)
+            Resolved::Named(public("camelCase"))
         );
-        // Without comments (a data-only archive) the words are guessed.
+        // Without comments (a data-only archive) the words are split.
         assert_eq!(
             resolve(&data[0], &[]),
-            (TableName::new(Some("Other"), "Schema t x"), false)
+            Resolved::Guess(TableName::new(Some("Other"), "Schema t x"))
         );
-        assert_eq!(
-            resolve(&data[1], &[]),
-            (TableName::new(Some("public"), "camelCase"), false)
-        );
+        assert_eq!(resolve(&data[1], &[]), Resolved::Words(public("camelCase")));
     }
 
     #[test]
