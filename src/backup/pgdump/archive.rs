@@ -60,7 +60,15 @@ pub fn detect(path: &Path) -> Result<Option<ArchiveKind>> {
     }
     let head = head(path, 512)?;
     if head.starts_with(MAGIC) {
-        return Ok(Some(ArchiveKind::Custom));
+        // The header's format byte: 1 is custom; a directory archive's
+        // `toc.dat` given by itself stands for its directory.
+        let custom = head.get(10) == Some(&1);
+        let toc_file = path.file_name().is_some_and(|n| n == TOC_FILE);
+        return Ok(Some(if toc_file && !custom {
+            ArchiveKind::Directory
+        } else {
+            ArchiveKind::Custom
+        }));
     }
     // A ustar header: the member name in bytes 0..100 (NUL-padded), "ustar" at 257.
     let name = head
@@ -123,6 +131,11 @@ impl Archive {
                 None,
                 "not a pg_dump archive (custom, directory or tar format)",
             ));
+        };
+        // pg_restore wants a directory archive's directory, not its toc.dat.
+        let path = match path.parent() {
+            Some(dir) if kind == ArchiveKind::Directory && path.is_file() => dir,
+            _ => path,
         };
         let tool = PgRestore::find();
         let list = tool.output(path, &["--list"], "table of contents")?;
@@ -293,8 +306,10 @@ mod tests {
         let d = dir.path().join("d");
         std::fs::create_dir(&d).unwrap();
         assert_eq!(detect(&d).unwrap(), None);
-        std::fs::write(d.join("toc.dat"), b"PGDMP").unwrap();
+        let toc = d.join("toc.dat");
+        std::fs::write(&toc, b"PGDMP\x01\x0e\x00\x04\x08\x03\x01").unwrap();
         assert_eq!(detect(&d).unwrap(), Some(ArchiveKind::Directory));
+        assert_eq!(detect(&toc).unwrap(), Some(ArchiveKind::Directory));
 
         let short = dir.path().join("short");
         std::fs::write(&short, b"PG").unwrap();
