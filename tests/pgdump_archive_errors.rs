@@ -5,7 +5,7 @@
 mod common;
 
 use common::TestPg;
-use lifeboat::backup::pgdump::Archive;
+use lifeboat::backup::pgdump::{Archive, ArchiveEntry};
 use lifeboat::backup::Backup;
 use lifeboat::catalog::TableName;
 use std::path::{Path, PathBuf};
@@ -51,6 +51,20 @@ async fn dropping_a_reader_early_kills_and_reaps_pg_restore() {
     drop(rows);
     // Reaped: not even a zombie is left.
     assert!(!proc_alive(pid), "pg_restore {pid} is still there");
+
+    // An error while pg_restore is still writing (here: the entry names
+    // another table than the data has) stops it instead of waiting on it.
+    let wrong = ArchiveEntry {
+        table: t("public", "other"),
+        ..archive.entries[0].clone()
+    };
+    let started = std::time::Instant::now();
+    let err = archive.rows(&wrong).err().expect("an error").to_string();
+    assert!(
+        err.contains("big.dump") && err.contains("public.big") && err.contains("public.other"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 20);
 
     // Read to the end, the process is waited for by the reader itself.
     let mut rows = archive.rows(&archive.entries[0]).unwrap();

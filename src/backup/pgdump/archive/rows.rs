@@ -31,6 +31,8 @@ pub struct ArchiveRows {
     table: TableName,
     columns: Vec<String>,
     finished: bool,
+    /// pg_restore's output has been read to its end (so it is exiting).
+    eof: bool,
 }
 
 impl ArchiveRows {
@@ -89,12 +91,17 @@ impl ArchiveRows {
             table: entry.table.clone(),
             columns: Vec::new(),
             finished: false,
+            eof: false,
         };
         // pg_restore reads the whole list before writing anything, and the
         // list is one line: this write cannot wait on our reading.
         let written = writeln!(stdin, "{}", entry.list_line);
         drop(stdin);
         if let Err(e) = written {
+            // pg_restore closed its stdin: it is failing. Its output is read
+            // to the end so its complaint can be waited for.
+            while let Ok(Some(_)) = rows.lines.next_line() {}
+            rows.eof = true;
             return Err(rows.finish_with(Error::io(archive, &e)));
         }
         let (table, columns) = rows.read_header()?;
@@ -137,6 +144,7 @@ impl ArchiveRows {
             let (line, number) = match next {
                 Ok(Some((line, number, _))) => (line.to_vec(), number),
                 Ok(None) => {
+                    self.eof = true;
                     let e = self.at(self.lines.number(), "no COPY statement (no data?)");
                     return Err(self.finish_with(e));
                 }
@@ -166,7 +174,10 @@ impl ArchiveRows {
         let width = self.columns.len();
         let (line, number) = match self.lines.next_line()? {
             Some((line, number, _)) => (line.strip_suffix(b"\r").unwrap_or(line), number),
-            None => return Err(self.at(self.lines.number(), "no end marker \\. (truncated?)")),
+            None => {
+                self.eof = true;
+                return Err(self.at(self.lines.number(), "no end marker \\. (truncated?)"));
+            }
         };
         let mut fields = Vec::with_capacity(width);
         // A table without columns has empty lines as rows.
@@ -195,19 +206,39 @@ impl ArchiveRows {
         loop {
             match self.lines.next_line() {
                 Ok(Some(_)) => {}
-                Ok(None) => return self.wait_checked(),
+                Ok(None) => {
+                    self.eof = true;
+                    return self.wait_checked();
+                }
                 Err(e) => return Err(self.finish_with(e)),
             }
         }
     }
 
-    /// Prefer pg_restore's own complaint (a truncated archive) to `err`,
-    /// which is often just its consequence (no end marker).
+    /// End after `err`. At the end of the output, prefer pg_restore's own
+    /// complaint (a truncated archive) to `err`, which is often just its
+    /// consequence (no end marker). Before the end, pg_restore may still be
+    /// writing to a pipe nobody will read (waiting would wait forever): stop it.
     fn finish_with(&mut self, err: Error) -> Error {
         self.finished = true;
+        if !self.eof {
+            self.stop();
+            return err;
+        }
         match self.wait_checked() {
             Err(tool_err) => tool_err,
             Ok(()) => err,
+        }
+    }
+
+    /// Kill pg_restore if it still runs, and reap it.
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            reap(&mut child);
+        }
+        // The pipe closed with the child, so the reader thread ends.
+        if let Some(h) = self.stderr.take() {
+            let _ = h.join();
         }
     }
 
@@ -249,13 +280,7 @@ impl Iterator for ArchiveRows {
 
 impl Drop for ArchiveRows {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            reap(&mut child);
-        }
-        // The pipe closed with the child, so the reader thread ends.
-        if let Some(h) = self.stderr.take() {
-            let _ = h.join();
-        }
+        self.stop();
     }
 }
 
