@@ -18,6 +18,7 @@ use super::super::{schema_sql, Backup, BackupFormat, FileFormat, Locator, TableS
 use crate::catalog::{Catalog, TableName};
 use crate::error::{Error, Result};
 use crate::report::visible;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -162,6 +163,7 @@ impl Archive {
         };
         let named = toc::table_comments(&sql);
         let mut entries: Vec<ArchiveEntry> = Vec::with_capacity(data.len());
+        let mut seen = HashSet::new();
         for d in data {
             let table = match toc::resolve(&d, &named) {
                 toc::Resolved::Named(t) | toc::Resolved::Words(t) => t,
@@ -174,7 +176,7 @@ impl Archive {
                     peek_name(path, entry, &mut warnings)
                 }
             };
-            if entries.iter().any(|e| e.table == table) {
+            if !seen.insert(table.clone()) {
                 warnings.push(format!(
                     "{}: table {} has more than one data entry; only the first is read",
                     path.display(),
@@ -187,6 +189,12 @@ impl Archive {
                 table,
                 list_line: d.line,
             });
+        }
+        if entries.is_empty() {
+            warnings.push(format!(
+                "{}: the archive holds no table data (made with pg_dump --schema-only?)",
+                path.display()
+            ));
         }
         Ok(Archive {
             path: path.to_path_buf(),
