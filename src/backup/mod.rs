@@ -22,7 +22,9 @@ mod open;
 /// Plain `pg_dump` files; not yet used by `Backup::open` (issue 5 groundwork).
 pub mod pgdump;
 mod schema_ddl;
+mod schema_pg;
 mod schema_sql;
+mod schema_types;
 mod source;
 
 use crate::catalog::{Catalog, TableName};
