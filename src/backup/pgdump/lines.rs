@@ -75,6 +75,19 @@ impl Lines {
         })
     }
 
+    /// Lines of any stream (e.g. `pg_restore -f -` output); `path` names it in errors.
+    #[allow(dead_code)] // for the pg_restore archive reader
+    pub(crate) fn from_reader(reader: Box<dyn BufRead + Send>, path: &Path) -> Lines {
+        Lines {
+            reader,
+            buf: Vec::new(),
+            offset: 0,
+            number: 1,
+            path: path.to_path_buf(),
+            gzip: false,
+        }
+    }
+
     /// The next line without its `\n` (a `\r` before it is kept), its
     /// number and the offset of its first byte; None at end of file.
     pub(crate) fn next_line(&mut self) -> Result<Option<(&[u8], u64, u64)>> {

@@ -1,11 +1,20 @@
-//! Plain-text `pg_dump` backups (issue 5 groundwork): the COPY text decoder
-//! and a one-pass scanner that finds each table's `COPY ... FROM stdin;`
-//! block, plus a row reader for one block. Not yet used by `Backup::open`.
+//! Plain-text `pg_dump` backups (issue 5): a one-pass scanner that finds
+//! each table's rows (`COPY ... FROM stdin;` blocks and runs of `--inserts`
+//! INSERTs), the schema from the DDL and the header's server version and
+//! start time; and a row reader for one table. Not yet used by `Backup::open`.
 
 mod copy_header;
 pub mod copy_text;
+mod cursor;
+mod inserts;
 mod lines;
 pub mod plain;
+mod rows;
+mod sql_literal;
 mod statements;
+mod toc;
 
-pub use plain::{scan, PlainRow, PlainRows, Toc, TocEntry};
+pub use inserts::InsertShape;
+pub use plain::scan;
+pub use rows::{PlainRow, PlainRows};
+pub use toc::{DataKind, Toc, TocEntry};
