@@ -218,23 +218,23 @@ pub(crate) fn unescape(raw: &[u8]) -> std::result::Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// `B'0101'` is `0101`; `X'1F'` is `00011111`.
-fn bits(c: &Cursor, raw: &[u8], hex_digits: bool, out: Option<&mut String>) -> Result<Value> {
-    let Some(out) = out else {
-        return Ok(Value::Text);
-    };
+/// `B'0101'` is `0101`; `X'1F'` is `00011111`. Checked also when not decoded.
+fn bits(c: &Cursor, raw: &[u8], hex_digits: bool, mut out: Option<&mut String>) -> Result<Value> {
     for &b in raw {
-        match (hex_digits, b) {
-            (false, b'0' | b'1') => out.push(b as char),
-            (true, _) if hex(b).is_some() => {
-                let v = hex(b).unwrap_or(0);
-                out.push_str(&format!("{v:04b}"));
-            }
+        let digits = match (hex_digits, b) {
+            (false, b'0' | b'1') => None,
+            (true, _) if hex(b).is_some() => hex(b),
             _ => {
                 return Err(c.error(format!(
                     "bit string has a {} in it",
                     visible(&(b as char).to_string())
                 )))
+            }
+        };
+        if let Some(o) = out.as_deref_mut() {
+            match digits {
+                Some(v) => o.push_str(&format!("{v:04b}")),
+                None => o.push(b as char),
             }
         }
     }
