@@ -120,6 +120,19 @@ fn domain(tokens: &[TokenWithSpan], sig: &[usize]) -> Option<Special> {
     })
 }
 
+/// `ALTER TYPE ... OWNER TO / RENAME TO / SET SCHEMA ...`: only `ADD VALUE`
+/// (an enum label) matters to the catalog; the others are skipped unparsed.
+pub(super) fn alter_type_without_labels(tokens: &[TokenWithSpan]) -> bool {
+    let words: Vec<String> = significant(tokens)
+        .into_iter()
+        .filter_map(|i| keyword(&tokens[i].token))
+        .collect();
+    words.len() >= 2
+        && words[0] == "ALTER"
+        && words[1] == "TYPE"
+        && !words.iter().any(|w| w == "VALUE")
+}
+
 /// Drop the `( SEQUENCE NAME ... START WITH ... )` after `AS IDENTITY`:
 /// the catalog only needs to know the column is an identity.
 pub(super) fn strip_identity_options(tokens: &mut Vec<TokenWithSpan>) {
@@ -227,6 +240,13 @@ mod tests {
             })
         );
         assert_eq!(special(&toks("ALTER TABLE t OWNER TO x")), None);
+    }
+
+    #[test]
+    fn alter_type_matters_only_for_labels() {
+        assert!(alter_type_without_labels(&toks("ALTER TYPE public.mood OWNER TO x")));
+        assert!(!alter_type_without_labels(&toks("ALTER TYPE mood ADD VALUE 'x' AFTER 'y'")));
+        assert!(!alter_type_without_labels(&toks("ALTER TABLE t OWNER TO x")));
     }
 
     #[test]

@@ -138,7 +138,7 @@ impl SchemaReader {
         };
         let line = first.span.start.line + line_base;
         let kind = kind_of(&stmt_tokens);
-        if kind == Kind::Ignored {
+        if kind == Kind::Ignored || schema_pg::alter_type_without_labels(&stmt_tokens) {
             return Ok(());
         }
         match schema_pg::special(&stmt_tokens) {
