@@ -70,7 +70,7 @@ fn pg_dump(pg: &TestPg, out: &Path, args: &[&str]) {
     assert!(status.success(), "pg_dump failed: {status}");
 }
 
-fn read_all(toc: &Toc, e: &TocEntry) -> Vec<Vec<Option<String>>> {
+fn read_all(toc: &Toc, e: &TocEntry) -> Rows {
     let mut rows = Vec::new();
     for row in PlainRows::open(toc, e).unwrap() {
         rows.push(row.unwrap().fields);
@@ -79,8 +79,10 @@ fn read_all(toc: &Toc, e: &TocEntry) -> Vec<Vec<Option<String>>> {
     rows
 }
 
-/// Each table's rows from one entry (or none), in dump order.
-fn tables(toc: &Toc) -> Vec<(String, Vec<String>, Vec<Vec<Option<String>>>)> {
+type Rows = Vec<Vec<Option<String>>>;
+
+/// Each entry as (table, columns, rows in dump order), sorted.
+fn tables(toc: &Toc) -> Vec<(String, Vec<String>, Rows)> {
     let mut out: Vec<_> = toc
         .entries
         .iter()
@@ -118,7 +120,11 @@ async fn dumps(pg: &TestPg) -> Dumps {
     pg_dump(
         pg,
         &column_inserts,
-        &["--column-inserts", "--rows-per-insert=3", "--on-conflict-do-nothing"],
+        &[
+            "--column-inserts",
+            "--rows-per-insert=3",
+            "--on-conflict-do-nothing",
+        ],
     );
     Dumps {
         _dir: dir,
@@ -159,7 +165,11 @@ async fn insert_dumps_give_the_rows_of_the_copy_dump() {
     // The generated column is not data (COPY leaves it out too); --inserts
     // names no columns, so they come from the CREATE TABLE.
     let toc = scan(&d.inserts).unwrap();
-    let e = toc.entries.iter().find(|e| e.table.name == "awkward" && e.table.schema.as_deref() == Some("public")).unwrap();
+    let e = toc
+        .entries
+        .iter()
+        .find(|e| e.table.name == "awkward" && e.table.schema.as_deref() == Some("public"))
+        .unwrap();
     assert!(!e.columns.contains(&"twice".to_owned()));
     assert_eq!(e.columns[..2], ["id".to_owned(), "body".to_owned()]);
     assert_eq!(e.rows, 6);
@@ -182,7 +192,10 @@ async fn a_run_of_inserts_is_one_entry_and_rows_carry_their_lines() {
     let text = std::fs::read_to_string(&d.column_inserts).unwrap();
     let lines: Vec<&str> = text.split('\n').collect();
     let first = lines[(vss[0].data_line - 1) as usize];
-    assert!(first.starts_with("INSERT INTO public.\"vector-sync-status\""), "{first}");
+    assert!(
+        first.starts_with("INSERT INTO public.\"vector-sync-status\""),
+        "{first}"
+    );
     assert_eq!(&text[vss[0].data_offset as usize..][..11], "INSERT INTO");
     for row in PlainRows::open(&toc, vss[0]).unwrap() {
         let row = row.unwrap();
@@ -190,9 +203,16 @@ async fn a_run_of_inserts_is_one_entry_and_rows_carry_their_lines() {
         let id = row.fields[0].as_deref().unwrap();
         assert!(line.trim_start().starts_with(&format!("({id}, ")), "{line}");
     }
-    let nocols = toc.entries.iter().find(|e| e.table.name == "nocols").unwrap();
+    let nocols = toc
+        .entries
+        .iter()
+        .find(|e| e.table.name == "nocols")
+        .unwrap();
     assert!(nocols.columns.is_empty());
-    assert_eq!(read_all(&toc, nocols), vec![Vec::<Option<String>>::new(); 2]);
+    assert_eq!(
+        read_all(&toc, nocols),
+        vec![Vec::<Option<String>>::new(); 2]
+    );
 }
 
 #[tokio::test]
@@ -228,10 +248,22 @@ async fn malformed_inserts_are_errors_naming_file_line_and_what_was_expected() {
     // (the changed line, the error's words, its line after the INSERT's)
     let cases = [
         (line.replace("VALUES ('", "VALUES (x'"), "bit string", 0),
-        (line.replace("');", "', 2);"), "expected 1 values in a row, found 2", 0),
+        (
+            line.replace("');", "', 2);"),
+            "expected 1 values in a row, found 2",
+            0,
+        ),
         // Found at the next statement.
-        (line.replace("');", "')"), "expected `,` or `;` after a row, found insert", 1),
-        (line.replace("VALUES ('", "VALUES (@'"), "expected a value", 0),
+        (
+            line.replace("');", "')"),
+            "expected `,` or `;` after a row, found insert",
+            1,
+        ),
+        (
+            line.replace("VALUES ('", "VALUES (@'"),
+            "expected a value",
+            0,
+        ),
         (line.replace("VALUES", "SELECT"), "expected VALUES", 0),
     ];
     for (bad, expected, below) in cases {
@@ -248,5 +280,8 @@ async fn malformed_inserts_are_errors_naming_file_line_and_what_was_expected() {
     let cut = text.find(line).unwrap() + line.find('\'').unwrap() + 3;
     std::fs::write(&path, &text[..cut]).unwrap();
     let err = scan(&path).unwrap_err().to_string();
-    assert!(err.contains(&format!("line {}", n + 1)) && err.contains("never ends"), "{err}");
+    assert!(
+        err.contains(&format!("line {}", n + 1)) && err.contains("never ends"),
+        "{err}"
+    );
 }

@@ -103,7 +103,11 @@ fn assert_matches_live(dumped: &Catalog, live: &Catalog) {
         for (b, l) in bt.columns.iter().zip(&lt.columns) {
             let what = format!("{}.{}", lt.name, l.name);
             if !USER_TYPED.contains(&l.name.as_str()) {
-                assert_eq!(normalize_type(&b.data_type), normalize_type(&l.data_type), "{what}");
+                assert_eq!(
+                    normalize_type(&b.data_type),
+                    normalize_type(&l.data_type),
+                    "{what}"
+                );
             }
             assert_eq!(b.nullable, l.nullable, "{what}");
             assert_eq!(b.identity, l.identity, "{what}");
@@ -112,7 +116,12 @@ fn assert_matches_live(dumped: &Catalog, live: &Catalog) {
         }
         let pk = |t: &Table| t.primary_key.as_ref().map(|k| k.columns.clone());
         assert_eq!(pk(bt), pk(lt), "{}", lt.name);
-        let uniques = |t: &Table| t.unique.iter().map(|k| k.columns.clone()).collect::<Vec<_>>();
+        let uniques = |t: &Table| {
+            t.unique
+                .iter()
+                .map(|k| k.columns.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(uniques(bt), uniques(lt), "{}", lt.name);
         let fks = |t: &Table| {
             let mut v: Vec<_> = t
@@ -175,7 +184,10 @@ fn assert_schema(toc: &Toc, live: &Catalog) {
     assert_eq!(parent("events_2026_all").as_deref(), Some("events_2026"));
     assert_eq!(parent("listp_a").as_deref(), Some("listp"));
     assert_eq!(parent("events"), None);
-    assert_eq!(toc.partition_root(&public("events_2026_all")), Some(&public("events")));
+    assert_eq!(
+        toc.partition_root(&public("events_2026_all")),
+        Some(&public("events"))
+    );
     assert_eq!(toc.partition_root(&public("child")), None);
 }
 
@@ -205,7 +217,12 @@ async fn schema_of_full_and_schema_only_dumps_matches_the_live_catalog() {
     }
     // Partitions hold the rows.
     let toc = scan(&full).unwrap();
-    let rows = |n: &str| toc.entries.iter().find(|e| e.table == public(n)).map(|e| e.rows);
+    let rows = |n: &str| {
+        toc.entries
+            .iter()
+            .find(|e| e.table == public(n))
+            .map(|e| e.rows)
+    };
     assert_eq!(rows("events_2025"), Some(1));
     assert_eq!(rows("events_2026_all"), Some(1));
     assert_eq!(rows("events"), None);
@@ -243,7 +260,9 @@ fn partition_of_takes_the_parents_columns_and_unknown_statements_only_warn() {
     assert_eq!(m0.primary_key.as_ref().unwrap().columns, ["id"]);
     assert_eq!(toc.partition_root(&public("m0")), Some(&public("m")));
     assert!(
-        toc.warnings.iter().any(|w| w.contains("hand.sql:3") && w.contains("public.nowhere")),
+        toc.warnings
+            .iter()
+            .any(|w| w.contains("hand.sql:3") && w.contains("public.nowhere")),
         "{:?}",
         toc.warnings
     );

@@ -7,8 +7,8 @@ use crate::catalog::{
 use crate::value::normalize_type;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
-    ConstraintCharacteristics, CreateTable, DataType, DeferrableInitial, Expr, ForeignKeyConstraint,
-    GeneratedAs, Ident, IndexColumn, ObjectName, TableConstraint,
+    ConstraintCharacteristics, CreateTable, DataType, DeferrableInitial, Expr,
+    ForeignKeyConstraint, GeneratedAs, Ident, IndexColumn, ObjectName, TableConstraint,
 };
 use std::collections::BTreeMap;
 use std::path::Path;

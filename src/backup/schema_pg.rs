@@ -42,7 +42,10 @@ fn ident(t: &Token) -> Option<String> {
 fn dotted(tokens: &[TokenWithSpan], sig: &[usize], mut at: usize) -> Option<(Vec<String>, usize)> {
     let mut parts = vec![ident(&tokens[*sig.get(at)?].token)?];
     at += 1;
-    while sig.get(at).is_some_and(|&i| tokens[i].token == Token::Period) {
+    while sig
+        .get(at)
+        .is_some_and(|&i| tokens[i].token == Token::Period)
+    {
         parts.push(ident(&tokens[*sig.get(at + 1)?].token)?);
         at += 2;
     }
@@ -112,7 +115,10 @@ fn domain(tokens: &[TokenWithSpan], sig: &[usize]) -> Option<Special> {
             _ => {}
         }
     }
-    let text: String = tokens[start..end].iter().map(|t| t.token.to_string()).collect();
+    let text: String = tokens[start..end]
+        .iter()
+        .map(|t| t.token.to_string())
+        .collect();
     let text = text.trim();
     (!text.is_empty()).then(|| Special::Domain {
         name,
@@ -165,7 +171,7 @@ pub(super) fn strip_identity_options(tokens: &mut Vec<TokenWithSpan>) {
 pub(super) fn alter_matters(tokens: &[TokenWithSpan]) -> bool {
     let mut depth = 0;
     let mut previous = String::new();
-    for t in &tokens[..] {
+    for t in tokens {
         match &t.token {
             Token::LParen => depth += 1,
             Token::RParen => depth -= 1,
@@ -173,7 +179,12 @@ pub(super) fn alter_matters(tokens: &[TokenWithSpan]) -> bool {
                 if let Some(k) = keyword(t) {
                     let hit = matches!(
                         k.as_str(),
-                        "PRIMARY" | "UNIQUE" | "FOREIGN" | "REFERENCES" | "IDENTITY" | "DEFAULT"
+                        "PRIMARY"
+                            | "UNIQUE"
+                            | "FOREIGN"
+                            | "REFERENCES"
+                            | "IDENTITY"
+                            | "DEFAULT"
                             | "TYPE"
                     ) || (k == "COLUMN" && matches!(previous.as_str(), "ADD" | "DROP"))
                         || (k == "NULL" && previous == "NOT");
@@ -244,9 +255,15 @@ mod tests {
 
     #[test]
     fn alter_type_matters_only_for_labels() {
-        assert!(alter_type_without_labels(&toks("ALTER TYPE public.mood OWNER TO x")));
-        assert!(!alter_type_without_labels(&toks("ALTER TYPE mood ADD VALUE 'x' AFTER 'y'")));
-        assert!(!alter_type_without_labels(&toks("ALTER TABLE t OWNER TO x")));
+        assert!(alter_type_without_labels(&toks(
+            "ALTER TYPE public.mood OWNER TO x"
+        )));
+        assert!(!alter_type_without_labels(&toks(
+            "ALTER TYPE mood ADD VALUE 'x' AFTER 'y'"
+        )));
+        assert!(!alter_type_without_labels(&toks(
+            "ALTER TABLE t OWNER TO x"
+        )));
     }
 
     #[test]
@@ -254,15 +271,26 @@ mod tests {
         let mut t = toks("ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (\n SEQUENCE NAME s START WITH 1 CACHE 1\n)");
         strip_identity_options(&mut t);
         let text: String = t.iter().map(|t| t.token.to_string()).collect();
-        assert_eq!(text.trim(), "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY");
+        assert_eq!(
+            text.trim(),
+            "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY"
+        );
     }
 
     #[test]
     fn which_alter_tables_matter() {
-        assert!(alter_matters(&toks("ALTER TABLE t ADD CONSTRAINT k PRIMARY KEY (a)")));
-        assert!(alter_matters(&toks("ALTER TABLE t ALTER COLUMN a SET NOT NULL")));
+        assert!(alter_matters(&toks(
+            "ALTER TABLE t ADD CONSTRAINT k PRIMARY KEY (a)"
+        )));
+        assert!(alter_matters(&toks(
+            "ALTER TABLE t ALTER COLUMN a SET NOT NULL"
+        )));
         assert!(!alter_matters(&toks("ALTER TABLE t OWNER TO \"PRIMARY\"")));
-        assert!(!alter_matters(&toks("ALTER TABLE ONLY t ALTER COLUMN a SET STATISTICS 100")));
-        assert!(!alter_matters(&toks("ALTER TABLE t ADD CONSTRAINT c CHECK (a IS NOT NULL) NOT VALID")));
+        assert!(!alter_matters(&toks(
+            "ALTER TABLE ONLY t ALTER COLUMN a SET STATISTICS 100"
+        )));
+        assert!(!alter_matters(&toks(
+            "ALTER TABLE t ADD CONSTRAINT c CHECK (a IS NOT NULL) NOT VALID"
+        )));
     }
 }

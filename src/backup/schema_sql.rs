@@ -179,7 +179,9 @@ fn is_alter(tokens: &[TokenWithSpan]) -> bool {
     tokens
         .iter()
         .find(|t| !matches!(t.token, Token::Whitespace(_)))
-        .is_some_and(|t| matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case("ALTER")))
+        .is_some_and(
+            |t| matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case("ALTER")),
+        )
 }
 
 fn apply(

@@ -113,9 +113,9 @@ impl Cursor {
                 let mut depth = 1u32;
                 while depth > 0 {
                     let Some(b) = self.peek()? else {
-                        return Err(self.error(format!(
-                            "comment opened at line {line} is never closed"
-                        )));
+                        return Err(
+                            self.error(format!("comment opened at line {line} is never closed"))
+                        );
                     };
                     if b == b'*' && self.peek2() == Some(b'/') {
                         depth -= 1;

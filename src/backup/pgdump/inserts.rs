@@ -93,7 +93,10 @@ fn expect_byte(c: &mut Cursor, b: u8, context: &str) -> Result<()> {
         other => Err(c.error(format!(
             "{context}: expected `{}`, found {}",
             b as char,
-            other.map_or("the end of the file".into(), |x| visible(&(x as char).to_string()).into_owned())
+            other.map_or("the end of the file".into(), |x| visible(
+                &(x as char).to_string()
+            )
+            .into_owned())
         ))),
     }
 }
@@ -120,7 +123,9 @@ pub(crate) fn header(c: &mut Cursor) -> Result<InsertHeader> {
         let mut list = Vec::new();
         loop {
             let col = name_part(c)?.ok_or_else(|| {
-                c.error(format!("{context}: expected a column name in the column list"))
+                c.error(format!(
+                    "{context}: expected a column name in the column list"
+                ))
             })?;
             list.push(col);
             c.skip_space()?;
@@ -130,7 +135,11 @@ pub(crate) fn header(c: &mut Cursor) -> Result<InsertHeader> {
                     c.bump();
                     break;
                 }
-                _ => return Err(c.error(format!("{context}: expected `,` or `)` in the column list"))),
+                _ => {
+                    return Err(
+                        c.error(format!("{context}: expected `,` or `)` in the column list"))
+                    )
+                }
             }
         }
         columns = Some(list);

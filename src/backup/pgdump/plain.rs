@@ -352,9 +352,18 @@ mod tests {
     #[test]
     fn start_times_become_iso_8601_where_the_zone_allows() {
         assert_eq!(iso_time("2025-07-12 03:00:00 UTC"), "2025-07-12T03:00:00Z");
-        assert_eq!(iso_time("2025-07-12 03:00:00 +02"), "2025-07-12T03:00:00+02:00");
-        assert_eq!(iso_time("2025-07-12 03:00:00 -0530"), "2025-07-12T03:00:00-05:30");
-        assert_eq!(iso_time("2025-07-12 03:00:00 CEST"), "2025-07-12 03:00:00 CEST");
+        assert_eq!(
+            iso_time("2025-07-12 03:00:00 +02"),
+            "2025-07-12T03:00:00+02:00"
+        );
+        assert_eq!(
+            iso_time("2025-07-12 03:00:00 -0530"),
+            "2025-07-12T03:00:00-05:30"
+        );
+        assert_eq!(
+            iso_time("2025-07-12 03:00:00 CEST"),
+            "2025-07-12 03:00:00 CEST"
+        );
         assert_eq!(iso_time("yesterday"), "yesterday");
     }
 }

@@ -283,9 +283,9 @@ fn word(c: &mut Cursor, raw: &mut Vec<u8>, out: Option<&mut String>) -> Result<V
         b"false" => text("f", out),
         _ => {
             return Err(c.error(format!(
-                "expected a value (a quoted string, a number, NULL, true, false or B'...'), found {}",
-                visible(&String::from_utf8_lossy(raw))
-            )))
+            "expected a value (a quoted string, a number, NULL, true, false or B'...'), found {}",
+            visible(&String::from_utf8_lossy(raw))
+        )))
         }
     })
 }

@@ -343,7 +343,10 @@ mod tests {
             [Schema, Schema, Schema, Schema, Other, Other, Other, Set, Insert]
         );
         assert_eq!(got[0].1, "CREATE TABLE public.\"a\" (   x int  )");
-        assert_eq!(got[1].1, "ALTER TABLE ONLY t   ADD CONSTRAINT k PRIMARY KEY (x)");
+        assert_eq!(
+            got[1].1,
+            "ALTER TABLE ONLY t   ADD CONSTRAINT k PRIMARY KEY (x)"
+        );
         assert!(got[4].1.is_empty());
     }
 
