@@ -4,11 +4,9 @@
 
 mod common;
 
-use common::TestPg;
+use common::{gzip_copy, pg_dump, TestPg};
 use lifeboat::backup::pgdump::{scan, DataKind, PlainRows, Toc, TocEntry};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 const SETUP: &str = r#"
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s fine');
@@ -59,17 +57,6 @@ CREATE TABLE other.awkward (v text);
 INSERT INTO other.awkward VALUES ('other schema'), ('x');
 "#;
 
-fn pg_dump(pg: &TestPg, out: &Path, args: &[&str]) {
-    let status = Command::new("pg_dump")
-        .args(args)
-        .arg("--no-owner")
-        .arg(format!("--file={}", out.display()))
-        .arg(pg.url())
-        .status()
-        .expect("run pg_dump (is it on PATH?)");
-    assert!(status.success(), "pg_dump failed: {status}");
-}
-
 fn read_all(toc: &Toc, e: &TocEntry) -> Rows {
     let mut rows = Vec::new();
     for row in PlainRows::open(toc, e).unwrap() {
@@ -92,16 +79,6 @@ fn tables(toc: &Toc) -> Vec<(String, Vec<String>, Rows)> {
     out
 }
 
-fn gzip_copy(from: &Path, to: &Path) {
-    let data = std::fs::read(from).unwrap();
-    let mut enc = flate2::write::GzEncoder::new(
-        std::fs::File::create(to).unwrap(),
-        flate2::Compression::default(),
-    );
-    enc.write_all(&data).unwrap();
-    enc.finish().unwrap();
-}
-
 struct Dumps {
     _dir: tempfile::TempDir,
     copy: PathBuf,
@@ -115,12 +92,13 @@ async fn dumps(pg: &TestPg) -> Dumps {
     let copy = dir.path().join("copy.sql");
     let inserts = dir.path().join("inserts.sql");
     let column_inserts = dir.path().join("column-inserts.sql");
-    pg_dump(pg, &copy, &[]);
-    pg_dump(pg, &inserts, &["--inserts"]);
+    pg_dump(pg, &copy, &["--no-owner"]);
+    pg_dump(pg, &inserts, &["--no-owner", "--inserts"]);
     pg_dump(
         pg,
         &column_inserts,
         &[
+            "--no-owner",
             "--column-inserts",
             "--rows-per-insert=3",
             "--on-conflict-do-nothing",
@@ -226,8 +204,8 @@ async fn backslash_strings_when_standard_conforming_strings_is_off() {
     pg.exec(&sql).await;
     let dir = tempfile::tempdir().unwrap();
     let (copy, inserts) = (dir.path().join("c.sql"), dir.path().join("i.sql"));
-    pg_dump(&pg, &copy, &[]);
-    pg_dump(&pg, &inserts, &["--inserts"]);
+    pg_dump(&pg, &copy, &["--no-owner"]);
+    pg_dump(&pg, &inserts, &["--no-owner", "--inserts"]);
     let text = std::fs::read_to_string(&inserts).unwrap();
     assert!(text.contains("SET standard_conforming_strings = off;"));
     let (copy, inserts) = (scan(&copy).unwrap(), scan(&inserts).unwrap());

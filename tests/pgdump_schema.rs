@@ -6,14 +6,12 @@
 
 mod common;
 
-use common::TestPg;
+use common::{pg_dump, TestPg};
 use lifeboat::backup::pgdump::{scan, Toc};
 use lifeboat::catalog::{Catalog, Identity, Table, TableName};
 use lifeboat::live::{DbUrl, LiveDb, LiveOptions};
 use lifeboat::value::normalize_type;
 use sqlx::Row;
-use std::path::Path;
-use std::process::Command;
 
 const SETUP: &str = r#"
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s fine');
@@ -58,19 +56,6 @@ INSERT INTO "userAccounts" ("displayName", score, nick) VALUES ('a', 1, 'n');
 INSERT INTO events VALUES (1, '2025-03-01', '{}'), (2, '2026-03-01', NULL);
 INSERT INTO listp VALUES ('a', 1);
 "#;
-
-fn pg_dump(pg: &TestPg, out: &Path, args: &[&str]) {
-    let status = Command::new("pg_dump")
-        .args(args)
-        .arg("--verbose")
-        .arg(format!("--file={}", out.display()))
-        .arg(pg.url())
-        .env("TZ", "UTC")
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("run pg_dump (is it on PATH?)");
-    assert!(status.success(), "pg_dump failed: {status}");
-}
 
 async fn live_catalog(pg: &TestPg) -> Catalog {
     let url = DbUrl::parse(&pg.url()).unwrap();
@@ -203,8 +188,8 @@ async fn schema_of_full_and_schema_only_dumps_matches_the_live_catalog() {
         .get(0);
     let dir = tempfile::tempdir().unwrap();
     let (full, ddl) = (dir.path().join("full.sql"), dir.path().join("ddl.sql"));
-    pg_dump(&pg, &full, &[]);
-    pg_dump(&pg, &ddl, &["--schema-only"]);
+    pg_dump(&pg, &full, &["--verbose"]);
+    pg_dump(&pg, &ddl, &["--verbose", "--schema-only"]);
     for path in [&full, &ddl] {
         let toc = scan(path).unwrap();
         assert!(toc.warnings.is_empty(), "{:?}", toc.warnings);
@@ -228,12 +213,7 @@ async fn schema_of_full_and_schema_only_dumps_matches_the_live_catalog() {
     assert_eq!(rows("events"), None);
     // Without --verbose there is no start time.
     let quiet = dir.path().join("quiet.sql");
-    let status = Command::new("pg_dump")
-        .arg(format!("--file={}", quiet.display()))
-        .arg(pg.url())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    pg_dump(&pg, &quiet, &[]);
     assert_eq!(scan(&quiet).unwrap().started_at, None);
 }
 

@@ -3,6 +3,7 @@
 //! domain's base type, so the catalog records the base type for it).
 
 use super::schema_ddl::{name_parts, CatalogBuilder};
+use crate::value::unquote;
 use sqlparser::ast::{
     AlterType, AlterTypeAddValuePosition, AlterTypeOperation, ObjectName,
     UserDefinedTypeRepresentation,
@@ -24,26 +25,6 @@ pub(super) fn type_keys(parts: &[String]) -> Vec<String> {
 
 fn object_keys(name: &ObjectName) -> Vec<String> {
     name_parts(name).map(|p| type_keys(&p)).unwrap_or_default()
-}
-
-/// `public."Money-ish"` → `public.Money-ish` (quotes removed, `""` → `"`).
-fn unquote(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut chars = name.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if c == '"' {
-            if quoted && chars.peek() == Some(&'"') {
-                out.push('"');
-                chars.next();
-            } else {
-                quoted = !quoted;
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl CatalogBuilder {
@@ -123,16 +104,5 @@ impl CatalogBuilder {
             }
         }
         self.tables = tables;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unquote_removes_quotes_and_undoubles() {
-        assert_eq!(unquote(r#"public."Money-ish""#), "public.Money-ish");
-        assert_eq!(unquote(r#""a""b""#), "a\"b");
     }
 }

@@ -215,7 +215,7 @@ pub fn normalize_type(data_type: &str) -> String {
 }
 
 /// `schema."Name"` → `schema.Name`: identifiers with quotes removed.
-fn unquote(name: &str) -> String {
+pub(crate) fn unquote(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut chars = name.chars().peekable();
     let mut quoted = false;

@@ -16,12 +16,15 @@ use tempfile::TempDir;
 mod backup_dir;
 pub mod browsing;
 mod diffing;
+mod dump_files;
 pub mod restoring;
 pub mod tmux;
 #[allow(unused_imports)]
 pub use backup_dir::{write_backup, write_file};
 #[allow(unused_imports)]
 pub use diffing::{run_diff, table};
+#[allow(unused_imports)]
+pub use dump_files::{gzip_copy, pg_dump};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 

@@ -101,6 +101,22 @@ fn expect_byte(c: &mut Cursor, b: u8, context: &str) -> Result<()> {
     }
 }
 
+/// In a parenthesised list: true after a `,`, false after the closing `)`.
+fn comma_or_close(c: &mut Cursor, expected: impl FnOnce() -> String) -> Result<bool> {
+    c.skip_space()?;
+    match c.peek()? {
+        Some(b',') => {
+            c.bump();
+            Ok(true)
+        }
+        Some(b')') => {
+            c.bump();
+            Ok(false)
+        }
+        _ => Err(c.error(expected())),
+    }
+}
+
 /// Read from `INSERT` up to the first tuple (after `VALUES`), or past `DEFAULT VALUES`.
 pub(crate) fn header(c: &mut Cursor) -> Result<InsertHeader> {
     expect_word(c, "insert", "INSERT statement")?;
@@ -128,18 +144,10 @@ pub(crate) fn header(c: &mut Cursor) -> Result<InsertHeader> {
                 ))
             })?;
             list.push(col);
-            c.skip_space()?;
-            match c.peek()? {
-                Some(b',') => c.bump(),
-                Some(b')') => {
-                    c.bump();
-                    break;
-                }
-                _ => {
-                    return Err(
-                        c.error(format!("{context}: expected `,` or `)` in the column list"))
-                    )
-                }
+            if !comma_or_close(c, || {
+                format!("{context}: expected `,` or `)` in the column list")
+            })? {
+                break;
             }
         }
         columns = Some(list);
@@ -240,19 +248,10 @@ pub(crate) fn tuple(
             (Value::Text, false, Some(o)) => o.push(Some(std::mem::take(&mut text))),
             (_, false, None) => {}
         }
-        c.skip_space()?;
-        match c.peek()? {
-            Some(b',') => c.bump(),
-            Some(b')') => {
-                c.bump();
-                break;
-            }
-            _ => {
-                return Err(c.error(format!(
-                    "{}: expected `,` or `)` after value {n}",
-                    context()
-                )))
-            }
+        if !comma_or_close(c, || {
+            format!("{}: expected `,` or `)` after value {n}", context())
+        })? {
+            break;
         }
     }
     if n != shape.values {
