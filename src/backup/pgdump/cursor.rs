@@ -78,7 +78,7 @@ impl Cursor {
 
     #[inline]
     pub(crate) fn bump(&mut self) {
-        self.pos += 1;
+        self.pos = (self.pos + 1).min(self.buf.len());
     }
 
     /// Number of the line the next byte is on.

@@ -314,6 +314,91 @@ fn skip_cast(c: &mut Cursor) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backup::pgdump::lines::Lines;
+
+    /// Values separated by `,` as [`value`] reads them from a file holding `sql`.
+    fn values(sql: &str, backslashes: bool) -> Result<Vec<Option<String>>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.sql");
+        std::fs::write(&path, sql).unwrap();
+        let mut c = Cursor::new(Lines::open(&path, false)?);
+        let (mut out, mut text, mut raw) = (Vec::new(), String::new(), Vec::new());
+        loop {
+            c.skip_space()?;
+            if c.peek()?.is_none() {
+                return Ok(out);
+            }
+            match value(&mut c, backslashes, Some(&mut text), &mut raw)? {
+                Value::Null => out.push(None),
+                Value::Default => out.push(Some("<default>".into())),
+                Value::Text => out.push(Some(text.clone())),
+            }
+            c.skip_space()?;
+            if c.peek()? == Some(b',') {
+                c.bump();
+            }
+        }
+    }
+
+    #[test]
+    fn values_become_copy_text() {
+        let got = values(
+            "'it''s', E'a\\tb\\n', -12.50, 1.5e-10, 'NaN', NULL, true, FALSE, B'0101', X'1F', DEFAULT,\n\
+             'two\nlines', '2025-01-01'::timestamp with time zone, 'x'::\"my type\"[], 7",
+            false,
+        )
+        .unwrap();
+        let want: Vec<Option<&str>> = vec![
+            Some("it's"),
+            Some("a\tb\n"),
+            Some("-12.50"),
+            Some("1.5e-10"),
+            Some("NaN"),
+            None,
+            Some("t"),
+            Some("f"),
+            Some("0101"),
+            Some("00011111"),
+            Some("<default>"),
+            Some("two\nlines"),
+            Some("2025-01-01"),
+            Some("x"),
+            Some("7"),
+        ];
+        assert_eq!(
+            got,
+            want.iter()
+                .map(|v| v.map(str::to_owned))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn backslashes_in_plain_strings_only_when_standard_strings_are_off() {
+        assert_eq!(values(r"'a\b'", false).unwrap(), [Some(r"a\b".to_owned())]);
+        assert_eq!(
+            values(r"'a\\b\'c'", true).unwrap(),
+            [Some(r"a\b'c".to_owned())]
+        );
+    }
+
+    #[test]
+    fn malformed_values_are_errors_with_the_line() {
+        for (sql, expected) in [
+            ("\n@", ":2: expected a value"),
+            ("'open", ":1: string starting at line 1 never ends"),
+            ("B'012'", "bit string has a 2"),
+            ("maybe", "expected a value"),
+            ("-", "expected a number"),
+            ("E'\\uD800'", "surrogate"),
+            ("'x'::text", ""),
+        ] {
+            match values(sql, false) {
+                Ok(_) => assert!(expected.is_empty(), "{sql}"),
+                Err(e) => assert!(e.to_string().contains(expected), "{sql}: {e}"),
+            }
+        }
+    }
 
     #[test]
     fn escape_strings_as_postgresql_reads_them() {
