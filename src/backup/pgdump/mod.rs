@@ -6,6 +6,7 @@
 mod copy_header;
 pub mod copy_text;
 mod cursor;
+mod escapes;
 mod inserts;
 mod lines;
 pub mod plain;
