@@ -241,9 +241,33 @@ impl CatalogBuilder {
             }
             self.partitions.insert(table.name.clone(), parent);
         }
+        // INHERITS (parent, ...): the parents' columns come first, then the
+        // table's own (pg_dump lists only those in the CREATE TABLE).
+        for parent in ct.inherits.iter().flatten() {
+            let parent = table_name(parent)?;
+            match self.tables.iter().find(|t| t.name == parent) {
+                Some(p) => {
+                    for c in &p.columns {
+                        if table.column(&c.name).is_none() {
+                            table.columns.push(c.clone());
+                        }
+                    }
+                }
+                None => {
+                    warning = Some(format!(
+                        "{} inherits from {parent}, which is not created before it: its inherited columns are unknown",
+                        table.name
+                    ))
+                }
+            }
+        }
         for cd in &ct.columns {
             let col = column(&mut table, cd)?;
-            table.columns.push(col);
+            match table.column_index(&col.name) {
+                // A local definition of an inherited column merges with it.
+                Some(i) => table.columns[i] = col,
+                None => table.columns.push(col),
+            }
         }
         for c in &ct.constraints {
             add_constraint(&mut table, c)?;

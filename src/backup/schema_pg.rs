@@ -139,29 +139,41 @@ pub(super) fn alter_type_without_labels(tokens: &[TokenWithSpan]) -> bool {
         && !words.iter().any(|w| w == "VALUE")
 }
 
-/// Drop the `( SEQUENCE NAME ... START WITH ... )` after `AS IDENTITY`:
-/// the catalog only needs to know the column is an identity.
-pub(super) fn strip_identity_options(tokens: &mut Vec<TokenWithSpan>) {
-    let sig = significant(tokens);
-    let Some(p) = sig.windows(2).position(|w| {
-        keyword(&tokens[w[0]].token).as_deref() == Some("IDENTITY")
-            && tokens[w[1]].token == Token::LParen
-    }) else {
-        return;
-    };
-    let open = sig[p + 1];
-    let mut depth = 0;
-    for i in open..tokens.len() {
-        match tokens[i].token {
-            Token::LParen => depth += 1,
-            Token::RParen => {
-                depth -= 1;
-                if depth == 0 {
-                    tokens.drain(open..=i);
-                    return;
-                }
+/// Remove what sqlparser does not accept and the catalog does not need:
+/// the `( SEQUENCE NAME ... START WITH ... )` after `AS IDENTITY`, and the
+/// column list of `ON DELETE SET NULL (col)` (PostgreSQL 15).
+pub(super) fn strip_unsupported(tokens: &mut Vec<TokenWithSpan>) {
+    // Each pass removes one group; a statement has a few at most.
+    for _ in 0..8 {
+        let sig = significant(tokens);
+        let kw = |k: usize| keyword(&tokens[sig[k]].token);
+        let open = (0..sig.len()).find_map(|k| {
+            let paren = sig
+                .get(k + 1)
+                .is_some_and(|&i| tokens[i].token == Token::LParen);
+            if !paren {
+                return None;
             }
-            _ => {}
+            let identity = kw(k).as_deref() == Some("IDENTITY");
+            let set_null = k >= 2
+                && matches!(kw(k).as_deref(), Some("NULL" | "DEFAULT"))
+                && kw(k - 1).as_deref() == Some("SET")
+                && matches!(kw(k - 2).as_deref(), Some("DELETE" | "UPDATE"));
+            (identity || set_null).then(|| sig[k + 1])
+        });
+        let Some(open) = open else { return };
+        let mut depth = 0;
+        let close = (open..tokens.len()).find(|&i| {
+            match tokens[i].token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        match close {
+            Some(close) => drop(tokens.drain(open..=close)),
+            None => return,
         }
     }
 }
@@ -269,12 +281,21 @@ mod tests {
     #[test]
     fn identity_options_are_dropped() {
         let mut t = toks("ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (\n SEQUENCE NAME s START WITH 1 CACHE 1\n)");
-        strip_identity_options(&mut t);
+        strip_unsupported(&mut t);
         let text: String = t.iter().map(|t| t.token.to_string()).collect();
         assert_eq!(
             text.trim(),
             "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY"
         );
+        let mut t = toks("ALTER TABLE ONLY r ADD CONSTRAINT f FOREIGN KEY (a, b) REFERENCES p(a, b) ON UPDATE CASCADE ON DELETE SET NULL (b) NOT VALID");
+        strip_unsupported(&mut t);
+        let text: String = t.iter().map(|t| t.token.to_string()).collect();
+        assert!(text.ends_with("ON DELETE SET NULL  NOT VALID"), "{text}");
+        // A parenthesised column default stays.
+        let mut t = toks("ALTER TABLE t ALTER COLUMN a SET DEFAULT (1 + 2)");
+        strip_unsupported(&mut t);
+        let text: String = t.iter().map(|t| t.token.to_string()).collect();
+        assert!(text.ends_with("(1 + 2)"), "{text}");
     }
 
     #[test]

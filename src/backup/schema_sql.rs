@@ -152,7 +152,7 @@ impl SchemaReader {
             }
             None => {}
         }
-        schema_pg::strip_identity_options(&mut stmt_tokens);
+        schema_pg::strip_unsupported(&mut stmt_tokens);
         let matters = kind == Kind::Table
             && (!is_alter(&stmt_tokens) || schema_pg::alter_matters(&stmt_tokens));
         let parsed = Parser::new(&PostgreSqlDialect {})
