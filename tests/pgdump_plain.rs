@@ -3,13 +3,11 @@
 
 mod common;
 
-use common::TestPg;
+use common::{gzip_copy, pg_dump, TestPg};
 use lifeboat::backup::pgdump::{scan, PlainRows, Toc, TocEntry};
 use lifeboat::catalog::{quote_ident, TableName};
 use sqlx::{AssertSqlSafe, Row};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 const SETUP: &str = r#"
 CREATE TABLE awkward (
@@ -55,27 +53,6 @@ COPY awkward (id) FROM stdin;
 RETURN 1;
 END $$;
 "#;
-
-fn pg_dump(pg: &TestPg, out: &Path) {
-    let status = Command::new("pg_dump")
-        .arg("--format=plain")
-        .arg("--no-owner")
-        .arg(format!("--file={}", out.display()))
-        .arg(pg.url())
-        .status()
-        .expect("run pg_dump (is it on PATH?)");
-    assert!(status.success(), "pg_dump failed: {status}");
-}
-
-fn gzip_copy(from: &Path, to: &Path) {
-    let data = std::fs::read(from).unwrap();
-    let mut enc = flate2::write::GzEncoder::new(
-        std::fs::File::create(to).unwrap(),
-        flate2::Compression::default(),
-    );
-    enc.write_all(&data).unwrap();
-    enc.finish().unwrap();
-}
 
 fn entry<'a>(toc: &'a Toc, schema: &str, name: &str) -> &'a TocEntry {
     let wanted = TableName::new(Some(schema), name);
@@ -144,7 +121,7 @@ async fn dumped(pg: &TestPg) -> Dumped {
     pg.exec(SETUP).await;
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("dump.sql");
-    pg_dump(pg, &plain);
+    pg_dump(pg, &plain, &["--format=plain", "--no-owner"]);
     let gz = dir.path().join("dump.sql.gz");
     gzip_copy(&plain, &gz);
     Dumped {

@@ -11,6 +11,7 @@
 //!   file is read), or as the only table file in a directory (then that
 //!   directory's `schema.sql` and `manifest.json` are read too).
 
+mod blocks;
 mod csv;
 mod database;
 mod detect;
@@ -21,11 +22,14 @@ mod json_scan;
 mod manifest;
 mod names;
 mod open;
+mod partitions;
 /// Plain `pg_dump` files: scanning for data blocks, decoding COPY text.
 pub mod pgdump;
 mod plain_dump;
 mod schema_ddl;
+mod schema_pg;
 mod schema_sql;
+mod schema_types;
 mod source;
 
 use crate::catalog::{Catalog, TableName};
@@ -145,7 +149,8 @@ pub(crate) enum Locator {
         table: Box<crate::catalog::Table>,
     },
     /// One `TABLE DATA` entry of a pg_dump archive (the archive is `path`).
-    Archive(pgdump::ArchiveEntry),
+    /// TABLE DATA entries of an archive (several for a partitioned table).
+    Archive(Vec<pgdump::ArchiveEntry>),
 }
 
 /// `manifest.json`: `{"created_at": "...", "tables": {"projects": 12, ...}}`
@@ -227,9 +232,8 @@ enum Rows {
     Json(json_rows::JsonArrayRows),
     Jsonl(json_rows::JsonlRows),
     Csv(csv::CsvRows),
-    Dump(plain_dump::DumpRows),
+    Blocks(blocks::BlockRows),
     Database(database::DbRows),
-    Archive(pgdump::ArchiveRows),
 }
 
 /// Streams one table's rows; never loads the file whole. After an error the
@@ -244,14 +248,14 @@ impl RowReader {
     fn open(table: &TableSource) -> Result<RowReader> {
         match &table.locator {
             Locator::File => Self::open_file(table),
-            Locator::Dump { toc, entries } => {
-                let (rows, columns) = plain_dump::DumpRows::open(toc, &table.name, entries)?;
-                Ok(RowReader {
-                    columns,
-                    rows: Rows::Dump(rows),
-                    finished: false,
-                })
-            }
+            Locator::Dump { toc, entries } => Self::open_blocks(blocks::Blocks::Dump {
+                toc: std::sync::Arc::clone(toc),
+                entries: entries.clone(),
+            }),
+            Locator::Archive(entries) => Self::open_blocks(blocks::Blocks::Archive {
+                path: table.path.clone(),
+                entries: entries.clone(),
+            }),
             Locator::Database { url, table: t } => Ok(RowReader {
                 columns: ColumnIndex::from_header(
                     t.columns.iter().map(|c| c.name.clone()).collect(),
@@ -260,17 +264,14 @@ impl RowReader {
                 rows: Rows::Database(database::DbRows::start(url, t)?),
                 finished: false,
             }),
-            Locator::Archive(entry) => Self::open_archive(table, entry),
         }
     }
 
-    fn open_archive(table: &TableSource, entry: &pgdump::ArchiveEntry) -> Result<RowReader> {
-        let rows = pgdump::ArchiveRows::open(&table.path, entry)?;
-        let columns = ColumnIndex::from_header(rows.columns().to_vec())
-            .map_err(|m| Error::backup(&table.path, None, format!("{}: {m}", table.name)))?;
+    fn open_blocks(blocks: blocks::Blocks) -> Result<RowReader> {
+        let (rows, columns) = blocks::BlockRows::open(blocks)?;
         Ok(RowReader {
             columns,
-            rows: Rows::Archive(rows),
+            rows: Rows::Blocks(rows),
             finished: false,
         })
     }
@@ -327,18 +328,8 @@ impl Iterator for RowReader {
             Rows::Json(r) => r.next_row(&mut self.columns),
             Rows::Jsonl(r) => r.next_row(&mut self.columns),
             Rows::Csv(r) => r.next_row(&self.columns),
-            Rows::Dump(r) => r.next_row(&mut self.columns),
+            Rows::Blocks(r) => r.next_row(&mut self.columns),
             Rows::Database(r) => r.next_row(),
-            Rows::Archive(r) => r.next().transpose().map(|row| {
-                row.map(|row| BackupRow {
-                    line: row.line,
-                    cells: row
-                        .fields
-                        .into_iter()
-                        .map(|f| Some(f.map_or(Cell::Null, Cell::Text)))
-                        .collect(),
-                })
-            }),
         };
         match next {
             Ok(Some(row)) => Some(Ok(row)),

@@ -1,13 +1,11 @@
 //! A plain `pg_dump` as a [`Backup`]: one scan lists every table's data
-//! blocks with their row counts; a table's rows are then read from its
-//! blocks only (a seek in a plain file).
+//! (COPY blocks or INSERT runs) with row counts and reads the schema from
+//! the DDL; a table's rows are then read from its own blocks only (a seek
+//! in a plain file).
 
-use super::json_row::ColumnIndex;
-use super::pgdump::{self, PlainRows, Toc};
-use super::{Backup, BackupFormat, BackupRow, FileFormat, Locator, TableSource};
-use crate::catalog::TableName;
-use crate::error::{Error, Result};
-use crate::value::Cell;
+use super::pgdump::{self, DataKind};
+use super::{partitions, Backup, BackupFormat, FileFormat, Locator, TableSource};
+use crate::error::Result;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -27,7 +25,10 @@ pub(crate) fn open(path: &Path, created_from_names: Option<String>) -> Result<Ba
         tables.push(TableSource {
             name: entry.table.clone(),
             path: path.to_path_buf(),
-            format: FileFormat::PgCopy,
+            format: match entry.kind {
+                DataKind::Copy => FileFormat::PgCopy,
+                DataKind::Inserts => FileFormat::PgInsert,
+            },
             gzip: toc.gzip,
             key_in_file: None,
             rows: Some(entry.rows),
@@ -37,99 +38,22 @@ pub(crate) fn open(path: &Path, created_from_names: Option<String>) -> Result<Ba
             },
         });
     }
-    let mut warnings = Vec::new();
+    let mut warnings = toc.warnings.clone();
     if tables.is_empty() {
         warnings.push(format!(
-            "{}: no COPY data blocks (a --schema-only dump?)",
+            "{}: no table data (COPY blocks or INSERTs); a --schema-only dump?",
             path.display()
         ));
     }
-    Ok(Backup {
+    let mut backup = Backup {
         path: path.to_path_buf(),
         format: BackupFormat::PgDumpPlain,
-        created_at: created_from_names,
+        created_at: toc.started_at.clone().or(created_from_names),
         tables,
-        schema: None,
+        schema: toc.schema.clone(),
         manifest: None,
         warnings,
-    })
-}
-
-/// Rows of one table across its blocks, in the column order of the first.
-pub(crate) struct DumpRows {
-    toc: Arc<Toc>,
-    table: TableName,
-    entries: Vec<usize>,
-    next_entry: usize,
-    current: Option<PlainRows>,
-    /// For the current block: field i goes to column `remap[i]`.
-    remap: Vec<usize>,
-}
-
-impl DumpRows {
-    pub(crate) fn open(
-        toc: &Arc<Toc>,
-        table: &TableName,
-        entries: &[usize],
-    ) -> Result<(DumpRows, ColumnIndex)> {
-        let rows = DumpRows {
-            toc: Arc::clone(toc),
-            table: table.clone(),
-            entries: entries.to_vec(),
-            next_entry: 0,
-            current: None,
-            remap: Vec::new(),
-        };
-        let first = entries
-            .first()
-            .and_then(|&i| toc.entries.get(i))
-            .map(|e| e.columns.clone())
-            .unwrap_or_default();
-        let columns = ColumnIndex::from_header(first)
-            .map_err(|m| Error::backup(&toc.path, None, format!("{table}: {m}")))?;
-        Ok((rows, columns))
-    }
-
-    pub(crate) fn next_row(&mut self, columns: &mut ColumnIndex) -> Result<Option<BackupRow>> {
-        loop {
-            if let Some(block) = &mut self.current {
-                match block.next() {
-                    Some(Ok(row)) => return Ok(Some(self.to_backup_row(row, columns.names.len()))),
-                    Some(Err(e)) => return Err(e),
-                    None => self.current = None,
-                }
-            }
-            let Some(&index) = self.entries.get(self.next_entry) else {
-                return Ok(None);
-            };
-            self.next_entry += 1;
-            let entry = self.toc.entries.get(index).ok_or_else(|| {
-                Error::backup(
-                    &self.toc.path,
-                    None,
-                    format!("{}: data block {index} is not in the dump", self.table),
-                )
-            })?;
-            self.remap = entry
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, name)| columns.position_or_add_hinted(name, i))
-                .collect();
-            self.current = Some(PlainRows::open(&self.toc, entry)?);
-        }
-    }
-
-    fn to_backup_row(&self, row: pgdump::PlainRow, width: usize) -> BackupRow {
-        let mut cells: Vec<Option<Cell>> = vec![None; width];
-        for (field, &at) in row.fields.into_iter().zip(&self.remap) {
-            if let Some(slot) = cells.get_mut(at) {
-                *slot = Some(field.map_or(Cell::Null, Cell::Text));
-            }
-        }
-        BackupRow {
-            line: row.line,
-            cells,
-        }
-    }
+    };
+    partitions::fold(&mut backup, &toc.partitions);
+    Ok(backup)
 }

@@ -6,10 +6,9 @@ use crate::catalog::{
 };
 use crate::value::normalize_type;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, AlterType, AlterTypeAddValuePosition,
-    AlterTypeOperation, ColumnDef, ColumnOption, ConstraintCharacteristics, CreateTable, DataType,
-    DeferrableInitial, Expr, ForeignKeyConstraint, GeneratedAs, Ident, IndexColumn, ObjectName,
-    TableConstraint, UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
+    ConstraintCharacteristics, CreateTable, DataType, DeferrableInitial, Expr,
+    ForeignKeyConstraint, GeneratedAs, Ident, IndexColumn, ObjectName, TableConstraint,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,11 +17,23 @@ type Res<T> = std::result::Result<T, String>;
 
 #[derive(Default)]
 pub(crate) struct CatalogBuilder {
-    tables: Vec<Table>,
-    enums: BTreeMap<String, Vec<String>>,
+    pub(super) tables: Vec<Table>,
+    pub(super) enums: BTreeMap<String, Vec<String>>,
+    /// Domain name (as [`super::schema_types::type_keys`] spells it) → its base type, normalised.
+    pub(super) domains: BTreeMap<String, String>,
+    /// Partition → the partitioned table it belongs to (direct parent).
+    pub(super) partitions: BTreeMap<TableName, TableName>,
 }
 
-fn ident(i: &Ident) -> String {
+/// What a schema script describes: the catalog, and which tables are
+/// partitions of which (their rows belong to the parent on the live side).
+#[derive(Debug)]
+pub(crate) struct SchemaParts {
+    pub catalog: Catalog,
+    pub partitions: BTreeMap<TableName, TableName>,
+}
+
+pub(super) fn ident(i: &Ident) -> String {
     if i.quote_style.is_some() {
         i.value.clone()
     } else {
@@ -30,7 +41,7 @@ fn ident(i: &Ident) -> String {
     }
 }
 
-fn name_parts(o: &ObjectName) -> Res<Vec<String>> {
+pub(super) fn name_parts(o: &ObjectName) -> Res<Vec<String>> {
     o.0.iter()
         .map(|p| {
             p.as_ident()
@@ -41,7 +52,7 @@ fn name_parts(o: &ObjectName) -> Res<Vec<String>> {
 }
 
 /// `projects`, `public.projects`, `db.public.projects` (the database is dropped).
-fn table_name(o: &ObjectName) -> Res<TableName> {
+pub(super) fn table_name(o: &ObjectName) -> Res<TableName> {
     let parts = name_parts(o)?;
     match parts.as_slice() {
         [n] => Ok(TableName::new(None, n)),
@@ -194,11 +205,12 @@ fn add_constraint(table: &mut Table, c: &TableConstraint) -> Res<()> {
 }
 
 impl CatalogBuilder {
-    pub fn create_table(&mut self, ct: &CreateTable) -> Res<()> {
+    /// Add a CREATE TABLE; returns a warning for a partition whose parent is unknown.
+    pub fn create_table(&mut self, ct: &CreateTable) -> Res<Option<String>> {
         let name = table_name(&ct.name)?;
         if self.tables.iter().any(|t| t.name == name) {
             if ct.if_not_exists {
-                return Ok(());
+                return Ok(None);
             }
             return Err(format!("table {name} is created twice"));
         }
@@ -209,15 +221,64 @@ impl CatalogBuilder {
             unique: Vec::new(),
             foreign_keys: Vec::new(),
         };
+        let mut warning = None;
+        // `CREATE TABLE p PARTITION OF parent FOR VALUES ...`: the columns and
+        // keys are the parent's (pg_dump 11+ writes a full CREATE TABLE and
+        // ATTACH PARTITION instead; older dumps and hand-written SQL do this).
+        if let Some(parent) = &ct.partition_of {
+            let parent = table_name(parent)?;
+            match self.tables.iter().find(|t| t.name == parent) {
+                Some(p) => {
+                    table.columns = p.columns.clone();
+                    table.primary_key = p.primary_key.clone().map(|k| KeyConstraint { name: None, ..k });
+                }
+                None => {
+                    warning = Some(format!(
+                        "partition {} of {parent}: the parent is not created before it, its columns are unknown",
+                        table.name
+                    ))
+                }
+            }
+            self.partitions.insert(table.name.clone(), parent);
+        }
+        // INHERITS (parent, ...): the parents' columns come first, then the
+        // table's own (pg_dump lists only those in the CREATE TABLE).
+        for parent in ct.inherits.iter().flatten() {
+            let parent = table_name(parent)?;
+            match self.tables.iter().find(|t| t.name == parent) {
+                Some(p) => {
+                    for c in &p.columns {
+                        if table.column(&c.name).is_none() {
+                            table.columns.push(c.clone());
+                        }
+                    }
+                }
+                None => {
+                    warning = Some(format!(
+                        "{} inherits from {parent}, which is not created before it: its inherited columns are unknown",
+                        table.name
+                    ))
+                }
+            }
+        }
         for cd in &ct.columns {
             let col = column(&mut table, cd)?;
-            table.columns.push(col);
+            match table.column_index(&col.name) {
+                // A local definition of an inherited column merges with it.
+                Some(i) => table.columns[i] = col,
+                None => table.columns.push(col),
+            }
         }
         for c in &ct.constraints {
             add_constraint(&mut table, c)?;
         }
         self.tables.push(table);
-        Ok(())
+        Ok(warning)
+    }
+
+    /// `ALTER TABLE [ONLY] parent ATTACH PARTITION child ...`.
+    pub fn attach_partition(&mut self, parent: TableName, child: TableName) {
+        self.partitions.insert(child, parent);
     }
 
     /// Apply ALTER TABLE; returns warnings for parts that could not apply.
@@ -289,43 +350,9 @@ impl CatalogBuilder {
         Ok(warnings)
     }
 
-    pub fn create_type(&mut self, name: &ObjectName, repr: Option<&UserDefinedTypeRepresentation>) {
-        let Some(UserDefinedTypeRepresentation::Enum { labels }) = repr else {
-            return;
-        };
-        let labels: Vec<String> = labels.iter().map(|l| l.value.clone()).collect();
-        for key in enum_keys(name) {
-            self.enums.insert(key, labels.clone());
-        }
-    }
-
-    pub fn alter_type(&mut self, alter: &AlterType) {
-        let AlterTypeOperation::AddValue(add) = &alter.operation else {
-            return;
-        };
-        for key in enum_keys(&alter.name) {
-            let Some(labels) = self.enums.get_mut(&key) else {
-                continue;
-            };
-            let value = add.value.value.clone();
-            if labels.contains(&value) {
-                continue;
-            }
-            let at = match &add.position {
-                Some(AlterTypeAddValuePosition::Before(n)) => {
-                    labels.iter().position(|l| *l == n.value)
-                }
-                Some(AlterTypeAddValuePosition::After(n)) => {
-                    labels.iter().position(|l| *l == n.value).map(|i| i + 1)
-                }
-                None => None,
-            };
-            labels.insert(at.unwrap_or(labels.len()), value);
-        }
-    }
-
     /// Resolve `REFERENCES t` (no column list) to t's primary key.
-    pub fn finish(mut self, warnings: &mut Vec<String>, path: &Path) -> Catalog {
+    pub fn finish(mut self, warnings: &mut Vec<String>, path: &Path) -> SchemaParts {
+        self.resolve_domains();
         let pks: Vec<(TableName, Vec<String>)> = self
             .tables
             .iter()
@@ -348,24 +375,13 @@ impl CatalogBuilder {
                 }
             }
         }
-        Catalog {
-            dialect: Dialect::Postgres,
-            tables: self.tables,
-            enums: self.enums,
+        SchemaParts {
+            catalog: Catalog {
+                dialect: Dialect::Postgres,
+                tables: self.tables,
+                enums: self.enums,
+            },
+            partitions: self.partitions,
         }
     }
-}
-
-/// An enum is reachable by its name as written and by its bare name.
-fn enum_keys(name: &ObjectName) -> Vec<String> {
-    let Ok(parts) = name_parts(name) else {
-        return Vec::new();
-    };
-    let mut keys = vec![parts.join(".")];
-    if parts.len() > 1 {
-        if let Some(bare) = parts.last() {
-            keys.push(bare.clone());
-        }
-    }
-    keys
 }

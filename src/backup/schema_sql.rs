@@ -1,9 +1,14 @@
-//! `schema.sql`: split into statements with sqlparser's tokenizer (so `;`
-//! inside strings, comments and dollar quotes does not split), parse each,
-//! and keep what describes tables: CREATE TABLE, ALTER TABLE, CREATE TYPE AS ENUM.
+//! `schema.sql`, or the DDL statements of a plain pg_dump: split into
+//! statements with sqlparser's tokenizer (so `;` inside strings, comments
+//! and dollar quotes does not split), parse each, and keep what describes
+//! tables: CREATE TABLE (also `PARTITION OF`), ALTER TABLE (keys, defaults,
+//! identity, ATTACH PARTITION), CREATE TYPE AS ENUM, CREATE DOMAIN.
+//! Sequences (CREATE/ALTER SEQUENCE ... OWNED BY) are skipped: the column's
+//! `DEFAULT nextval(...)` (or its identity) is what the catalog records.
 
-use super::schema_ddl::CatalogBuilder;
-use crate::catalog::Catalog;
+use super::schema_ddl::{CatalogBuilder, SchemaParts};
+use super::schema_pg::{self, Special};
+use crate::catalog::{Catalog, Table, TableName};
 use crate::error::{Error, Result};
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
@@ -32,6 +37,7 @@ const IGNORED: &[&[&str]] = &[
     &["REVOKE"],
     &["CREATE", "INDEX"],
     &["CREATE", "UNIQUE", "INDEX"],
+    &["ALTER", "INDEX"],
     &["CREATE", "SEQUENCE"],
     &["ALTER", "SEQUENCE"],
     &["CREATE", "EXTENSION"],
@@ -56,6 +62,15 @@ pub(crate) fn read(path: &Path, warnings: &mut Vec<String>) -> Result<Catalog> {
 }
 
 pub(crate) fn parse(path: &Path, sql: &str, warnings: &mut Vec<String>) -> Result<Catalog> {
+    Ok(parse_parts(path, sql, warnings)?.catalog)
+}
+
+/// [`parse`], keeping which tables are partitions of which.
+pub(crate) fn parse_parts(
+    path: &Path,
+    sql: &str,
+    warnings: &mut Vec<String>,
+) -> Result<SchemaParts> {
     let dialect = PostgreSqlDialect {};
     let tokens = Tokenizer::new(&dialect, sql)
         .tokenize_with_location()
@@ -66,25 +81,95 @@ pub(crate) fn parse(path: &Path, sql: &str, warnings: &mut Vec<String>) -> Resul
                 format!("cannot split into statements: {}", e.message),
             )
         })?;
-    let mut builder = CatalogBuilder::default();
+    let mut reader = SchemaReader::new(path);
     for stmt_tokens in split_statements(tokens) {
+        reader.tokens(stmt_tokens, 0, warnings)?;
+    }
+    Ok(reader.finish(warnings))
+}
+
+/// Builds the catalog one statement at a time (a dump's DDL is read as the
+/// dump is scanned, between its data blocks).
+pub(crate) struct SchemaReader {
+    path: std::path::PathBuf,
+    builder: CatalogBuilder,
+}
+
+impl SchemaReader {
+    pub(crate) fn new(path: &Path) -> SchemaReader {
+        SchemaReader {
+            path: path.to_path_buf(),
+            builder: CatalogBuilder::default(),
+        }
+    }
+
+    /// One statement without its `;`, starting on line `line` of the file.
+    pub(crate) fn statement(
+        &mut self,
+        line: u64,
+        sql: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<()> {
+        let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
+            .tokenize_with_location()
+            .map_err(|e| {
+                Error::backup(
+                    &self.path,
+                    Some(line + e.location.line.saturating_sub(1)),
+                    format!("cannot read statement: {}", e.message),
+                )
+            })?;
+        self.tokens(tokens, line.saturating_sub(1), warnings)
+    }
+
+    /// A table created so far (INSERTs without a column list take its columns).
+    pub(crate) fn table(&self, name: &TableName) -> Option<&Table> {
+        self.builder.tables.iter().find(|t| t.name == *name)
+    }
+
+    pub(crate) fn finish(self, warnings: &mut Vec<String>) -> SchemaParts {
+        self.builder.finish(warnings, &self.path)
+    }
+
+    /// `line_base` is added to the tokens' line numbers.
+    fn tokens(
+        &mut self,
+        mut stmt_tokens: Vec<TokenWithSpan>,
+        line_base: u64,
+        warnings: &mut Vec<String>,
+    ) -> Result<()> {
+        let path = self.path.as_path();
         let Some(first) = stmt_tokens
             .iter()
             .find(|t| !matches!(t.token, Token::Whitespace(_)))
         else {
-            continue;
+            return Ok(());
         };
-        let line = first.span.start.line;
+        let line = first.span.start.line + line_base;
         let kind = kind_of(&stmt_tokens);
-        if kind == Kind::Ignored {
-            continue;
+        if kind == Kind::Ignored || schema_pg::alter_type_without_labels(&stmt_tokens) {
+            return Ok(());
         }
-        let parsed = Parser::new(&dialect)
+        match schema_pg::special(&stmt_tokens) {
+            Some(Special::Domain { name, base }) => {
+                self.builder.create_domain(&name, base);
+                return Ok(());
+            }
+            Some(Special::Attach { parent, child }) => {
+                self.builder.attach_partition(parent, child);
+                return Ok(());
+            }
+            None => {}
+        }
+        schema_pg::strip_unsupported(&mut stmt_tokens);
+        let matters = kind == Kind::Table
+            && (!is_alter(&stmt_tokens) || schema_pg::alter_matters(&stmt_tokens));
+        let parsed = Parser::new(&PostgreSqlDialect {})
             .with_tokens_with_locations(stmt_tokens)
             .parse_statement_to_end();
         let statement = match parsed {
             Ok(s) => s,
-            Err(message) if kind == Kind::Table => {
+            Err(message) if matters => {
                 return Err(Error::backup(path, Some(line), message));
             }
             Err(message) => {
@@ -92,12 +177,20 @@ pub(crate) fn parse(path: &Path, sql: &str, warnings: &mut Vec<String>) -> Resul
                     "{}:{line}: statement ignored, cannot parse it: {message}",
                     path.display()
                 ));
-                continue;
+                return Ok(());
             }
         };
-        apply(&mut builder, &statement, path, line, warnings)?;
+        apply(&mut self.builder, &statement, path, line, warnings)
     }
-    Ok(builder.finish(warnings, path))
+}
+
+fn is_alter(tokens: &[TokenWithSpan]) -> bool {
+    tokens
+        .iter()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)))
+        .is_some_and(
+            |t| matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case("ALTER")),
+        )
 }
 
 fn apply(
@@ -109,7 +202,12 @@ fn apply(
 ) -> Result<()> {
     let at = |m: String| Error::backup(path, Some(line), m);
     match statement {
-        Statement::CreateTable(ct) => builder.create_table(ct).map_err(at),
+        Statement::CreateTable(ct) => {
+            if let Some(w) = builder.create_table(ct).map_err(at)? {
+                warnings.push(format!("{}:{line}: {w}", path.display()));
+            }
+            Ok(())
+        }
         Statement::AlterTable(at_) => {
             for w in builder.alter_table(at_).map_err(at)? {
                 warnings.push(format!("{}:{line}: {w}", path.display()));

@@ -443,11 +443,16 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
 ORDER BY n.nspname, c.relname";
 
+/// A column of a domain type has the domain's base type (values compare,
+/// and dumps name it, that way; the domain's CHECK is the server's to enforce).
 const COLUMNS_SQL: &str = "\
-SELECT a.attrelid::int8, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
+SELECT a.attrelid::int8, a.attname::text,
+       CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod)
+            ELSE pg_catalog.format_type(a.atttypid, a.atttypmod) END,
        a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid),
        a.attidentity::text, a.attgenerated::text
 FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum";

@@ -185,7 +185,9 @@ fn strip_array(s: &str) -> (&str, bool) {
 pub fn normalize_type(data_type: &str) -> String {
     let (base, array) = strip_array(data_type);
     let mut toks = tokenize(base);
-    if matches!(toks.as_slice(), [Tok::Word(s), Tok::Dot, _, ..] if s == "pg_catalog") {
+    // pg_dump qualifies user types (`public.mood`) where format_type does not.
+    if matches!(toks.as_slice(), [Tok::Word(s), Tok::Dot, _, ..] if s == "pg_catalog" || s == "public")
+    {
         toks.drain(..2);
     }
     let mut words = String::new();
@@ -215,7 +217,7 @@ pub fn normalize_type(data_type: &str) -> String {
 }
 
 /// `schema."Name"` → `schema.Name`: identifiers with quotes removed.
-fn unquote(name: &str) -> String {
+pub(crate) fn unquote(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut chars = name.chars().peekable();
     let mut quoted = false;

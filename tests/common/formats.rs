@@ -10,6 +10,8 @@ use std::process::Command;
 
 /// The source database: every type and name the issue lists. Keys: serial,
 /// identity, composite on a partitioned table, none on `audit_nopk`.
+/// No jsonb `null` literal: a JSON export writes it as `null`, the same as
+/// SQL NULL, so no reader could tell them apart (README, Backup formats).
 pub const SOURCE: &str = r#"
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');
@@ -51,7 +53,7 @@ CREATE TABLE audit_nopk (project_id int, line text);
 INSERT INTO projects (name, "camelCase", budget, tags, meta, doc, blob, created, local_at, mood, contact) VALUES
  ('ToeTheLine', 'camel', 1234.5000, ARRAY['a,b', 'c"d', NULL], '{"b": 1, "a": "x\ty"}', '{"z": 1,  "a": [1, 2]}',
   '\x00ff5c', '2025-07-11 19:46:34.951+02', '2025-07-11 19:46:34.951', 'happy', 'toe@example.com'),
- (E'Tab\tand\\back', '', 0.0001, '{}', 'null', '[]', '', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00', 'sad', 'tab@example.com'),
+ (E'Tab\tand\\back', '', 0.0001, '{}', '{"k": null}', '[]', '', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00', 'sad', 'tab@example.com'),
  ('quote''s "double" ;', NULL, -99999999.9999, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
  (E'new\nline\r\nand \\N and \\.', '\N', 1, ARRAY['\N', ''], '[]', '"\\\\."', '\x5c4e', 'infinity', '-infinity', 'ok', 'nl@example.com'),
  ('unicode é € 日本語 🙂 👩‍💻', 'ü', 3.1415, ARRAY['ü'], '{"ü": "ß"}', '{}', '\xdeadbeef', '2025-03-30 01:30:00-08', '2025-03-30 02:30:00', 'ok', 'u@example.com'),

@@ -16,6 +16,7 @@ use tempfile::TempDir;
 mod backup_dir;
 pub mod browsing;
 mod diffing;
+mod dump_files;
 pub mod formats;
 pub mod restoring;
 pub mod tmux;
@@ -23,6 +24,8 @@ pub mod tmux;
 pub use backup_dir::{write_backup, write_file};
 #[allow(unused_imports)]
 pub use diffing::{run_diff, table};
+#[allow(unused_imports)]
+pub use dump_files::{gzip_copy, pg_dump};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 

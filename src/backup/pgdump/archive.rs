@@ -14,11 +14,13 @@ mod tool;
 pub use rows::ArchiveRows;
 pub use tool::PG_RESTORE_ENV;
 
-use super::super::{schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource};
+use super::super::{
+    partitions, schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource,
+};
 use crate::catalog::{Catalog, TableName};
 use crate::error::{Error, Result};
 use crate::report::visible;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -121,6 +123,9 @@ pub struct Archive {
     /// archive defines no tables (`pg_dump --data-only`), or (with a
     /// warning) when it cannot be parsed.
     pub schema: Option<Catalog>,
+    /// Partition → its direct parent, from the schema: `into_backup` reads
+    /// partitions through their root, as the live side does.
+    pub partitions: BTreeMap<TableName, TableName>,
     pub warnings: Vec<String>,
 }
 
@@ -152,13 +157,13 @@ impl Archive {
         });
         // Lines in schema errors are lines of pg_restore's output.
         let label = PathBuf::from(format!("{} (pg_restore --schema-only)", path.display()));
-        let schema = match schema_sql::parse(&label, &sql, &mut warnings) {
+        let (schema, partitions) = match schema_sql::parse_parts(&label, &sql, &mut warnings) {
             // A data-only archive has no table definitions: no schema, not an empty one.
-            Ok(catalog) if catalog.tables.is_empty() => None,
-            Ok(catalog) => Some(catalog),
+            Ok(parts) if parts.catalog.tables.is_empty() => (None, parts.partitions),
+            Ok(parts) => (Some(parts.catalog), parts.partitions),
             Err(e) => {
                 warnings.push(format!("schema not read (tables and rows still are): {e}"));
-                None
+                (None, BTreeMap::new())
             }
         };
         let named = toc::table_comments(&sql);
@@ -205,6 +210,7 @@ impl Archive {
             pg_dump_version: header.pg_dump_version,
             entries,
             schema,
+            partitions,
             warnings,
         })
     }
@@ -230,10 +236,10 @@ impl Archive {
                 gzip: false,
                 key_in_file: None,
                 rows: None,
-                locator: Locator::Archive(e),
+                locator: Locator::Archive(vec![e]),
             })
             .collect();
-        Backup {
+        let mut backup = Backup {
             path: self.path,
             format: self.kind.backup_format(),
             created_at: self.created_at,
@@ -241,7 +247,9 @@ impl Archive {
             schema: self.schema,
             manifest: None,
             warnings: self.warnings,
-        }
+        };
+        partitions::fold(&mut backup, &self.partitions);
+        backup
     }
 }
 

@@ -1,17 +1,46 @@
 //! Splits the SQL part of a plain dump into statements, line by line, so a
 //! `COPY ... FROM stdin;` is recognised only where a statement starts: the
 //! same words inside a function body, a string or a comment are not one.
-//! Only COPY and SET statements keep their text (to parse them); the rest
-//! is tracked for quoting and then dropped, so memory stays small.
+//! COPY, SET and the DDL that describes tables keep their text (to parse
+//! them); the rest is tracked for quoting and then dropped, so memory stays
+//! small. INSERTs are read by the scanner itself (`inserts`), not here.
 
-/// Longest COPY/SET statement text kept (1,600 quoted 63-byte column names fit).
+/// Longest statement text kept (1,600 quoted 63-byte column names fit).
 const MAX_KEPT: usize = 1 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     Copy,
     Set,
+    /// CREATE TABLE/TYPE/DOMAIN, ALTER TABLE/TYPE: for the schema.
+    Schema,
+    /// An INSERT the scanner did not take (it did not start its line).
+    Insert,
     Other,
+}
+
+/// CREATE [modifiers] TABLE|TYPE|DOMAIN, ALTER TABLE|TYPE, judged from the
+/// words on the statement's first line (pg_dump keeps them there).
+fn schema_statement(s: &[u8]) -> bool {
+    let mut words = s
+        .split(|b| b.is_ascii_whitespace() || *b == b'(')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_uppercase());
+    let create = match words.next().as_deref() {
+        Some(b"CREATE") => true,
+        Some(b"ALTER") => false,
+        _ => return false,
+    };
+    for w in words {
+        match w.as_slice() {
+            b"TABLE" | b"TYPE" => return true,
+            b"DOMAIN" => return create,
+            b"OR" | b"REPLACE" | b"GLOBAL" | b"LOCAL" | b"TEMP" | b"TEMPORARY" | b"UNLOGGED"
+                if create => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// A statement that ended (at its top-level `;`).
@@ -66,7 +95,7 @@ fn ident_byte(b: u8) -> bool {
 }
 
 /// `word` (ASCII, upper case) starts `s`, followed by a non-identifier byte or the end.
-fn starts_with_word(s: &[u8], word: &[u8]) -> bool {
+pub(crate) fn starts_with_word(s: &[u8], word: &[u8]) -> bool {
     s.len() >= word.len()
         && s[..word.len()].eq_ignore_ascii_case(word)
         && s.get(word.len()).is_none_or(|&b| !ident_byte(b))
@@ -109,6 +138,10 @@ impl Splitter {
                                 Kind::Copy
                             } else if starts_with_word(rest, b"SET") {
                                 Kind::Set
+                            } else if starts_with_word(rest, b"INSERT") {
+                                Kind::Insert
+                            } else if schema_statement(rest) {
+                                Kind::Schema
                             } else {
                                 Kind::Other
                             };
@@ -232,11 +265,13 @@ impl Splitter {
         self.keep(&line[from..to]);
     }
 
-    /// Keep bytes of a COPY or SET statement, up to [`MAX_KEPT`] (beyond
-    /// that the text is cut, and the header parse will fail on it).
+    /// Keep bytes of a COPY, SET or schema statement, up to [`MAX_KEPT`]
+    /// (beyond that the text is cut, and parsing it will fail).
     fn keep(&mut self, bytes: &[u8]) {
         if let Some(c) = &mut self.current {
-            if c.kind != Kind::Other && c.text.len() + bytes.len() <= MAX_KEPT {
+            if matches!(c.kind, Kind::Copy | Kind::Set | Kind::Schema)
+                && c.text.len() + bytes.len() <= MAX_KEPT
+            {
                 c.text.extend_from_slice(bytes);
             }
         }
@@ -292,6 +327,27 @@ mod tests {
         );
         // COPYRIGHT is not COPY.
         assert_eq!(split("COPYRIGHT;")[0].0, Kind::Other);
+    }
+
+    #[test]
+    fn table_ddl_keeps_its_text_other_ddl_does_not() {
+        let got = split(
+            "CREATE TABLE public.\"a\" (\n  x int -- note\n);\nALTER TABLE ONLY t\n  ADD CONSTRAINT k PRIMARY KEY (x);\n\
+             CREATE UNLOGGED TABLE u (y text);\nCREATE DOMAIN d AS int;\nCREATE FUNCTION f() AS $$x$$;\n\
+             ALTER DOMAIN d OWNER TO x;\nCREATE INDEX i ON t (x);\nSET a = 1; INSERT INTO t VALUES (1);",
+        );
+        let kinds: Vec<Kind> = got.iter().map(|g| g.0).collect();
+        use Kind::*;
+        assert_eq!(
+            kinds,
+            [Schema, Schema, Schema, Schema, Other, Other, Other, Set, Insert]
+        );
+        assert_eq!(got[0].1, "CREATE TABLE public.\"a\" (   x int  )");
+        assert_eq!(
+            got[1].1,
+            "ALTER TABLE ONLY t   ADD CONSTRAINT k PRIMARY KEY (x)"
+        );
+        assert!(got[4].1.is_empty());
     }
 
     #[test]

@@ -6,13 +6,18 @@
 use super::super::copy_header;
 use super::super::copy_text::{self, Line};
 use super::super::lines::Lines;
-use super::super::plain::PlainRow;
+use super::super::rows::PlainRow;
 use super::super::statements::{Kind, Splitter};
 use super::tool::{PgRestore, MAX_STDERR};
 use super::ArchiveEntry;
 use crate::catalog::TableName;
 use crate::error::{Error, Result};
 use crate::report::visible;
+
+/// An archive made with `pg_dump --inserts` holds INSERT statements, which
+/// this reader does not decode; the plain-dump reader does.
+const INSERTS_UNSUPPORTED: &str = "this archive's data are INSERT statements (pg_dump --inserts): \
+     convert it with `pg_restore -f dump.sql ARCHIVE` and pass dump.sql as the backup";
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -155,7 +160,8 @@ impl ArchiveRows {
                 let checked = match e.kind {
                     Kind::Set => check_encoding(&e.text).map(|()| None),
                     Kind::Copy => copy_header::parse(&e.text),
-                    Kind::Other => Ok(None),
+                    Kind::Insert => Err(INSERTS_UNSUPPORTED.to_string()),
+                    Kind::Schema | Kind::Other => Ok(None),
                 };
                 let header = match checked {
                     Ok(Some(h)) => h,
