@@ -1,12 +1,11 @@
 //! `--snapshot latest|NAME`: which entry of the folder a command reads.
-//! [`choose`] is the pure decision on names; [`resolve_backup`] is the one
-//! resolver every command (inspect, diff, plan, restore, the console) calls.
+//! [`choose`] is the pure decision on names; [`resolve`] is the one resolver
+//! every command (inspect, diff, plan, restore, the console) goes through.
 
 use super::list::{entries, list, Progress};
 use super::{latest, SnapshotTime};
 use crate::error::{Error, Result};
 use crate::report::visible;
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// The spec that means "the newest snapshot that opens".
@@ -75,19 +74,9 @@ fn listing(names: &[&str]) -> String {
     out.join(", ")
 }
 
-/// The backup a command reads: `backup` itself without a spec, else the
-/// snapshot of the folder `backup` that `spec` chooses. `latest` opens every
-/// entry to date it (rows are not counted); a name only lists the folder.
-pub fn resolve_backup<'a>(backup: &'a Path, spec: Option<&str>) -> Result<Cow<'a, Path>> {
-    let Some(spec) = spec else {
-        return Ok(Cow::Borrowed(backup));
-    };
-    let chosen = resolve(backup, spec, &mut |_| {})?;
-    tracing::info!(snapshot = %chosen.name, path = %chosen.path.display(), "snapshot chosen");
-    Ok(Cow::Owned(chosen.path))
-}
-
-/// [`resolve_backup`] with what was chosen, for callers that show it.
+/// The snapshot of the folder `root` that `spec` chooses. `latest` opens
+/// every entry to date it (rows are not counted); a name only lists the
+/// folder. The CLI's `--snapshot` and the console both come here.
 pub fn resolve(root: &Path, spec: &str, progress: &mut dyn FnMut(Progress)) -> Result<Chosen> {
     let fail = |why: String| {
         Error::Usage(format!(

@@ -14,7 +14,7 @@ pub mod list;
 pub mod render;
 mod time;
 
-pub use choose::{choose, resolve_backup, Chosen, LATEST};
+pub use choose::{choose, resolve, Chosen, LATEST};
 pub use time::{instant_of, SnapshotTime, TimeSource};
 
 use crate::backup::BackupFormat;
