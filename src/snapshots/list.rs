@@ -138,7 +138,11 @@ fn snapshot_time(
     root_stamp: Option<&str>,
 ) -> Option<SnapshotTime> {
     let own_stamp = timestamp_in_name(&entry.name);
-    let from_backup = from_backup.filter(|t| own_stamp.is_some() || root_stamp != Some(t.as_str()));
+    // The same text as the entry's own name gives: say it came from the name.
+    let from_backup = from_backup.filter(|t| {
+        own_stamp.as_deref() != Some(t.as_str())
+            && (own_stamp.is_some() || root_stamp != Some(t.as_str()))
+    });
     let candidates: Vec<SnapshotTime> = [
         from_backup.map(|t| SnapshotTime::new(t, TimeSource::Backup)),
         own_stamp.map(|t| SnapshotTime::new(t, TimeSource::Name)),
