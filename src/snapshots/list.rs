@@ -104,7 +104,11 @@ pub fn list(
 
 fn open_one(entry: Entry, root_stamp: Option<&str>) -> (Snapshot, Option<Backup>) {
     let opened = Backup::open(&entry.path);
-    let from_backup = opened.as_ref().ok().and_then(|b| b.created_at.clone());
+    let from_backup = opened.as_ref().ok().and_then(|b| {
+        let created = b.created_at.clone()?;
+        let in_manifest = b.manifest.as_ref().and_then(|m| m.created_at.as_ref());
+        Some((in_manifest == Some(&created), created))
+    });
     let time = snapshot_time(&entry, from_backup, root_stamp);
     let mut snapshot = Snapshot {
         name: entry.name,
@@ -130,19 +134,23 @@ fn open_one(entry: Entry, root_stamp: Option<&str>) -> (Snapshot, Option<Backup>
 
 /// The backup's own time, else a timestamp in the entry's name, else the
 /// modification time: the first of them that names an instant (else the
-/// first at all). `Backup::open` falls back to the parent folder's name,
-/// which for a snapshot is the folder of all of them: that is not its time.
+/// first at all). `from_backup` is (said by its manifest, text). Without a
+/// manifest `Backup::open` dates a backup by its name, then by its parent
+/// folder's: the first is the name's time, the second is the folder of all
+/// snapshots, not this one's.
 fn snapshot_time(
     entry: &Entry,
-    from_backup: Option<String>,
+    from_backup: Option<(bool, String)>,
     root_stamp: Option<&str>,
 ) -> Option<SnapshotTime> {
     let own_stamp = timestamp_in_name(&entry.name);
-    // The same text as the entry's own name gives: say it came from the name.
-    let from_backup = from_backup.filter(|t| {
-        own_stamp.as_deref() != Some(t.as_str())
-            && (own_stamp.is_some() || root_stamp != Some(t.as_str()))
-    });
+    let from_backup = from_backup
+        .filter(|(in_manifest, t)| {
+            *in_manifest
+                || (own_stamp.as_deref() != Some(t.as_str())
+                    && (own_stamp.is_some() || root_stamp != Some(t.as_str())))
+        })
+        .map(|(_, t)| t);
     let candidates: Vec<SnapshotTime> = [
         from_backup.map(|t| SnapshotTime::new(t, TimeSource::Backup)),
         own_stamp.map(|t| SnapshotTime::new(t, TimeSource::Name)),
