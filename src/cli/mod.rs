@@ -184,7 +184,16 @@ async fn run_console(
             "the console needs a terminal; for scripts use lifeboat diff / plan / restore".into(),
         ));
     }
-    let backup = Backup::open(&snapshots::backup_path(backup, snapshot)?)?;
+    let path = snapshots::backup_path(backup, snapshot)?;
+    // Opened on a snapshot: the console can switch to the folder's others.
+    let folder = snapshot.map(|_| crate::console::app::folder::Folder {
+        root: backup.to_path_buf(),
+        current: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    });
+    let backup = Backup::open(&path)?;
     let live = match db.map(str::to_owned).or_else(|| {
         ["LIFEBOAT_DATABASE_URL", "DATABASE_URL"]
             .iter()
@@ -197,7 +206,7 @@ async fn run_console(
         }
         None => None,
     };
-    crate::console::run::run(live, backup, theme).await
+    crate::console::run::run(live, backup, folder, theme).await
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<i32> {
