@@ -442,6 +442,42 @@ fn plan_reads_the_chosen_snapshot() {
     );
     let (_, err) = plan("latest", 2);
     assert!(err.contains("no backup row has those values"), "{err}");
+
+    // diff and restore read the chosen snapshot too.
+    let diffed = |spec: &str| {
+        let args = [
+            "diff",
+            "--db",
+            &db,
+            "--backup",
+            &root.arg(),
+            "--snapshot",
+            spec,
+            "--json",
+        ];
+        let (out, _) = run(&args, 1);
+        json_of(&out)["backup"]["path"].as_str().unwrap().to_owned()
+    };
+    assert!(diffed("latest").ends_with(NEWEST));
+    assert!(diffed("mig").ends_with(OLDEST));
+    let args = [
+        "restore",
+        "--db",
+        &db,
+        "--backup",
+        &root.arg(),
+        "--snapshot",
+        MIDDLE,
+        "--pick",
+        "projects:id=7",
+        "--dry-run",
+    ];
+    let (out, err) = run(&args, 0);
+    assert!(
+        out.contains("REHEARSED") || out.contains("rolled back"),
+        "{out}\n{err}"
+    );
+    assert!(err.contains(&format!("Snapshot {MIDDLE}")), "{err}");
 }
 
 #[test]
