@@ -437,7 +437,7 @@ fn plan_reads_the_chosen_snapshot() {
     let (script, _) = plan("nightly-2025-07-12", 0);
     assert!(script.contains("'project 7'"), "{script}");
     assert!(
-        script.contains(&format!("{MIDDLE}")),
+        script.contains(MIDDLE),
         "the header names the backup: {script}"
     );
     let (_, err) = plan("latest", 2);
