@@ -2,113 +2,15 @@
 //! `lifeboat find`, and `--snapshot latest|NAME` on inspect and plan.
 //!
 //! The folder holds one backup per format available (add more formats with
-//! another `Root` method writing the same `Data`): the record
-//! projects(id=7) is in the two older ones and gone from the newest.
+//! another `Root` method in tests/common/snapshot_folder.rs writing the same
+//! `Data`): the record projects(id=7) is in the two older ones and gone from
+//! the newest.
 
-use flate2::write::GzEncoder;
+mod common;
+
+use common::snapshot_folder::{Data, Root};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tempfile::TempDir;
-
-/// Rows per table, as JSON objects: every backup format is written from it.
-struct Data {
-    tables: Vec<(&'static str, Vec<Value>)>,
-}
-
-impl Data {
-    fn projects(ids: &[i64]) -> Data {
-        let projects = ids
-            .iter()
-            .map(|&id| json!({"id": id, "name": format!("project {id}")}))
-            .collect();
-        let sessions = ids
-            .iter()
-            .map(|&id| json!({"id": id * 10, "project_id": id}))
-            .collect();
-        Data {
-            tables: vec![("projects", projects), ("sessions", sessions)],
-        }
-    }
-}
-
-/// The folder of backups, built one snapshot at a time.
-struct Root {
-    dir: TempDir,
-}
-
-impl Root {
-    fn new() -> Root {
-        Root {
-            dir: tempfile::Builder::new()
-                .prefix("lifeboat-snapshots-")
-                .tempdir()
-                .unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn arg(&self) -> String {
-        self.path().display().to_string()
-    }
-
-    /// A directory of `TABLE.json` arrays, with a manifest when `created_at` is given.
-    fn json_directory(&self, name: &str, data: &Data, created_at: Option<&str>) -> PathBuf {
-        let dir = self.path().join(name);
-        std::fs::create_dir(&dir).unwrap();
-        for (table, rows) in &data.tables {
-            let text = serde_json::to_string_pretty(rows).unwrap();
-            std::fs::write(dir.join(format!("{table}.json")), text).unwrap();
-        }
-        if let Some(at) = created_at {
-            let counts: serde_json::Map<String, Value> = data
-                .tables
-                .iter()
-                .map(|(t, rows)| (t.to_string(), json!(rows.len())))
-                .collect();
-            let manifest = json!({"created_at": at, "tables": counts});
-            std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
-        }
-        dir
-    }
-
-    /// One file `{"table": [rows], ...}`.
-    fn json_file(&self, name: &str, data: &Data) -> PathBuf {
-        let file = self.path().join(name);
-        let top: serde_json::Map<String, Value> = data
-            .tables
-            .iter()
-            .map(|(t, rows)| (t.to_string(), Value::Array(rows.clone())))
-            .collect();
-        std::fs::write(&file, Value::Object(top).to_string()).unwrap();
-        file
-    }
-
-    /// A directory of gzipped JSON lines, with a manifest giving the time.
-    fn jsonl_gz_directory(&self, name: &str, data: &Data, created_at: &str) -> PathBuf {
-        let dir = self.path().join(name);
-        std::fs::create_dir(&dir).unwrap();
-        for (table, rows) in &data.tables {
-            let file = std::fs::File::create(dir.join(format!("{table}.jsonl.gz"))).unwrap();
-            let mut gz = GzEncoder::new(file, flate2::Compression::default());
-            for row in rows {
-                writeln!(gz, "{row}").unwrap();
-            }
-            gz.finish().unwrap();
-        }
-        let manifest = json!({"createdAt": created_at});
-        std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
-        dir
-    }
-
-    fn write(&self, name: &str, content: &str) {
-        std::fs::write(self.path().join(name), content).unwrap();
-    }
-}
 
 const OLDEST: &str = "migration-2025-07-11T19-46-34-951Z";
 const MIDDLE: &str = "nightly-2025-07-12.json";

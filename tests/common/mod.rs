@@ -17,6 +17,7 @@ mod backup_dir;
 pub mod browsing;
 mod diffing;
 pub mod restoring;
+pub mod snapshot_folder;
 pub mod tmux;
 #[allow(unused_imports)]
 pub use backup_dir::{write_backup, write_file};
