@@ -300,6 +300,10 @@ fn snapshot_latest_and_names_choose_the_backup_for_inspect() {
         2,
     );
     assert!(err.contains(&format!("{BROKEN}:2")), "{err}");
+    // --backup ROOT alone does not open: the error says how to choose one.
+    let (_, err) = run(&["inspect", "--backup", &root.arg()], 2);
+    assert!(err.contains("looks like a folder of backups"), "{err}");
+    assert!(err.contains("--snapshot latest"), "{err}");
     // The console needs --backup for --snapshot.
     let (_, err) = run(&["--snapshot", "latest"], 2);
     assert!(err.contains("--backup"), "{err}");

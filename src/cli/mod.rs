@@ -193,7 +193,7 @@ async fn run_console(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     });
-    let backup = Backup::open(&path)?;
+    let backup = Backup::open(&path).map_err(|e| snapshots::folder_hint(backup, snapshot, e))?;
     let live = match db.map(str::to_owned).or_else(|| {
         ["LIFEBOAT_DATABASE_URL", "DATABASE_URL"]
             .iter()
@@ -210,10 +210,7 @@ async fn run_console(
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<i32> {
-    let backup = Backup::open(&snapshots::backup_path(
-        &args.backup,
-        args.snapshot.as_deref(),
-    )?)?;
+    let backup = snapshots::open_backup(&args.backup, args.snapshot.as_deref())?;
     let report = crate::inspect::inspect(&backup)?;
     if args.json {
         println!("{}", to_json(&report)?);
@@ -225,10 +222,7 @@ fn run_inspect(args: &InspectArgs) -> Result<i32> {
 
 async fn run_diff(args: &DiffArgs) -> Result<i32> {
     let url = resolve_db_url(args.db.as_deref())?;
-    let backup = Backup::open(&snapshots::backup_path(
-        &args.backup,
-        args.snapshot.as_deref(),
-    )?)?;
+    let backup = snapshots::open_backup(&args.backup, args.snapshot.as_deref())?;
     tracing::info!(target = %url.redacted(), backup = %backup.path.display(), "diff");
     let options = LiveOptions {
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),

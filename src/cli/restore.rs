@@ -118,8 +118,7 @@ async fn open_and_prepare(args: &SelectionArgs) -> Result<Session> {
         .map(|p| parse_pick(p))
         .collect::<Result<_>>()?;
     let url = resolve_db_url(args.db.as_deref())?;
-    let path = super::snapshots::backup_path(&args.backup, args.snapshot.as_deref())?;
-    let backup = Backup::open(&path)?;
+    let backup = super::snapshots::open_backup(&args.backup, args.snapshot.as_deref())?;
     tracing::info!(target = %url.redacted(), backup = %backup.path.display(), "plan restore");
     let live_opts = LiveOptions {
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),

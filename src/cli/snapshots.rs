@@ -2,11 +2,12 @@
 //! (one resolver for every command that takes `--backup`).
 
 use super::{to_json, EXIT_DIFFERENT, EXIT_ERROR, EXIT_SAME};
+use crate::backup::Backup;
 use crate::error::{Error, Result};
 use crate::report::visible;
 use crate::restore::pick::{parse_pick, PickSpec};
 use crate::snapshots::find::find;
-use crate::snapshots::list::{list, Progress};
+use crate::snapshots::list::{entries, list, Progress};
 use crate::snapshots::render::{render_find, render_snapshots};
 use crate::snapshots::{latest, resolve, Snapshot};
 use clap::Args;
@@ -68,6 +69,40 @@ pub fn backup_path<'a>(backup: &'a Path, snapshot: Option<&str>) -> Result<Cow<'
     );
     tracing::info!(snapshot = %chosen.name, path = %chosen.path.display(), "snapshot chosen");
     Ok(Cow::Owned(chosen.path))
+}
+
+/// Open the backup a command reads (see [`backup_path`]); when `--backup`
+/// alone fails on what looks like a folder of backups, say how to choose one.
+pub fn open_backup(backup: &Path, snapshot: Option<&str>) -> Result<Backup> {
+    let path = backup_path(backup, snapshot)?;
+    Backup::open(&path).map_err(|e| folder_hint(backup, snapshot, e))
+}
+
+/// Entries tried before deciding a directory is not a folder of backups.
+const HINT_TRIES: usize = 5;
+
+/// `e` with a hint when `backup` (given without `--snapshot`) did not open
+/// but one of its first entries does: it is a folder of backups.
+pub fn folder_hint(backup: &Path, snapshot: Option<&str>, e: Error) -> Error {
+    if snapshot.is_some() || !backup.is_dir() {
+        return e;
+    }
+    let Ok(found) = entries(backup) else {
+        return e;
+    };
+    let Some(one) = found
+        .iter()
+        .take(HINT_TRIES)
+        .find(|entry| Backup::open(&entry.path).is_ok())
+    else {
+        return e;
+    };
+    let root = visible(&backup.display().to_string()).into_owned();
+    Error::Usage(format!(
+        "{e}; {root} looks like a folder of backups ({} is one): choose one with --snapshot latest \
+         or --snapshot NAME; lifeboat snapshots {root} lists them",
+        visible(&one.name)
+    ))
 }
 
 #[derive(Serialize)]
