@@ -224,6 +224,19 @@ fn find_says_which_snapshot_still_holds_the_record_and_since_when_it_is_gone() {
         (&v["newest_holding"], &v["gone_since"]),
         (&json!(OLDEST), &json!(MIDDLE))
     );
+    // A schema-qualified pick (as the live side names the table) finds the
+    // backup's unqualified table.
+    let (out, _) = run(
+        &[
+            "find",
+            &root.arg(),
+            "--pick",
+            "public.projects:id=7",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(json_of(&out)["newest_holding"], MIDDLE);
     // Still in the newest: not gone.
     let (out, _) = run(
         &["find", &root.arg(), "--pick", "projects:id=1", "--json"],

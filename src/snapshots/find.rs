@@ -148,6 +148,17 @@ fn finding(snapshot: Snapshot, backup: Option<&Backup>, picks: &[PickSpec]) -> F
     out
 }
 
+/// The table a pick names, as `restore` finds it; also `public.projects`
+/// for a backup's unqualified `projects` (the console's picks name tables
+/// as the live side does, and no live catalog maps them here).
+fn table_of(names: &[&TableName], wanted: &TableName) -> Option<usize> {
+    find_table_name(names, wanted).or_else(|| {
+        wanted.schema.as_ref()?;
+        find_table_name(names, &TableName::new(None, &wanted.name))
+            .filter(|&i| names[i].schema.is_none())
+    })
+}
+
 /// Each pick in one backup; a table is read once however many picks name it.
 /// A table that does not read is an error for the snapshot (it cannot say
 /// whether the record is there); a missing table or column is a note.
@@ -163,7 +174,7 @@ fn look_up(backup: &Backup, picks: &[PickSpec]) -> Result<Vec<PickFound>> {
             at: Vec::new(),
             note: None,
         };
-        let Some(t) = find_table_name(&names, &pick.table_name()) else {
+        let Some(t) = table_of(&names, &pick.table_name()) else {
             found.note = Some(format!("no table {}", pick.table()));
             out.push(found);
             continue;
