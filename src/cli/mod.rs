@@ -38,7 +38,10 @@ only in the one transaction you confirmed.\n\nDatabase URL: --db, else $LIFEBOAT
     after_help = "Examples:\n  lifeboat demo\n  lifeboat inspect --backup backups/migration-2025-07-11T19-46-34-951Z\n  \
 lifeboat diff --db postgres://app@127.0.0.1/app --backup backups/nightly/ --table projects --rows\n  \
 lifeboat plan --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' > restore.sql\n  \
-lifeboat restore --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' --dry-run\n\n\
+lifeboat restore --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' --dry-run\n  \
+lifeboat snapshots backups/\n  \
+lifeboat find backups/ --pick 'projects:name=ToeTheLine'\n  \
+lifeboat --db app.db --backup backups/ --snapshot latest\n\n\
 Exit codes: 0 identical / done, 1 differences found, 2 error or blocked, 3 restore rolled back (nothing changed)."
 )]
 pub struct Cli {

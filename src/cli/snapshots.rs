@@ -20,7 +20,7 @@ use std::sync::atomic::AtomicBool;
 /// The help text of every `--snapshot` flag.
 pub const SNAPSHOT_HELP: &str = "With --backup ROOT, a folder of backups: read its snapshot \
 `latest` (the newest that opens) or NAME (an entry's file or directory name, or a unique prefix \
-of it). `lifeboat snapshots ROOT` lists them.";
+of it). `lifeboat snapshots ROOT` lists them";
 
 #[derive(Debug, Args)]
 pub struct SnapshotsArgs {
