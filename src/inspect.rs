@@ -1,7 +1,7 @@
 //! `lifeboat inspect`: read-only exploration of a backup — what it holds,
 //! when it was taken, and what lifeboat could not use.
 
-use crate::backup::Backup;
+use crate::backup::{Backup, BackupFormat, FileFormat};
 use crate::error::Result;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,6 +30,8 @@ pub struct InspectReport {
     pub format: String,
     pub created_at: Option<String>,
     pub has_schema: bool,
+    /// Where the schema came from (`schema.sql`, the dump's DDL, the database's catalog).
+    pub schema_source: Option<String>,
     pub tables: Vec<InspectTable>,
     pub warnings: Vec<String>,
 }
@@ -40,13 +42,24 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
     let mut warnings = backup.warnings.clone();
     let mut counted = BTreeMap::new();
     for src in &backup.tables {
-        let mut reader = backup.rows(src)?;
-        let mut rows = 0u64;
-        for row in reader.by_ref() {
-            row?;
-            rows += 1;
-        }
         let schema = backup.schema.as_ref().and_then(|s| s.resolve(&src.name));
+        // With the columns known from the schema, a count known at open (a
+        // dump's scan) or one count(*) (a database) is enough; otherwise the
+        // rows are read, which also finds every key a JSON row uses.
+        let (rows, seen_columns) = match schema {
+            Some(_) if src.rows.is_some() || src.format == FileFormat::Database => {
+                (backup.count_rows(src)?, Vec::new())
+            }
+            _ => {
+                let mut reader = backup.rows(src)?;
+                let mut rows = 0u64;
+                for row in reader.by_ref() {
+                    row?;
+                    rows += 1;
+                }
+                (rows, reader.columns().to_vec())
+            }
+        };
         let mut columns: Vec<InspectColumn> = schema
             .map(|t| {
                 t.columns
@@ -58,7 +71,7 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
                     .collect()
             })
             .unwrap_or_default();
-        for name in reader.columns() {
+        for name in &seen_columns {
             if !columns.iter().any(|c| &c.name == name) {
                 columns.push(InspectColumn {
                     name: name.clone(),
@@ -89,7 +102,19 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
         format: backup.format.as_str().to_string(),
         created_at: backup.created_at.clone(),
         has_schema: backup.schema.is_some(),
+        schema_source: backup.schema.as_ref().map(|_| schema_source(backup.format).into()),
         tables,
         warnings,
     })
+}
+
+fn schema_source(format: BackupFormat) -> &'static str {
+    match format {
+        BackupFormat::JsonDirectory | BackupFormat::JsonFile => "schema.sql",
+        BackupFormat::PgDumpPlain => "the dump's CREATE/ALTER statements",
+        BackupFormat::PgDumpCustom | BackupFormat::PgDumpDirectory | BackupFormat::PgDumpTar => {
+            "the archive's schema (pg_restore --schema-only)"
+        }
+        BackupFormat::SqliteFile | BackupFormat::Database => "the database's own catalog",
+    }
 }

@@ -12,6 +12,8 @@
 //!   directory's `schema.sql` and `manifest.json` are read too).
 
 mod csv;
+mod database;
+mod detect;
 mod json_fast_row;
 mod json_row;
 mod json_rows;
@@ -19,8 +21,9 @@ mod json_scan;
 mod manifest;
 mod names;
 mod open;
-/// Plain `pg_dump` files; not yet used by `Backup::open` (issue 5 groundwork).
+/// Plain `pg_dump` files: scanning for data blocks, decoding COPY text.
 pub mod pgdump;
+mod plain_dump;
 mod schema_ddl;
 mod schema_sql;
 mod source;
@@ -135,6 +138,18 @@ pub(crate) enum Locator {
     /// The whole file at `path` (or its `key_in_file`).
     #[default]
     File,
+    /// Data blocks `entries` (indices into `toc.entries`) of a plain pg_dump.
+    Dump {
+        toc: std::sync::Arc<pgdump::Toc>,
+        entries: Vec<usize>,
+    },
+    /// A table of another database (read through `crate::live`).
+    Database {
+        url: crate::live::DbUrl,
+        table: Box<crate::catalog::Table>,
+    },
+    /// One `TABLE DATA` entry of a pg_dump archive (the archive is `path`).
+    Archive(pgdump::ArchiveEntry),
 }
 
 /// `manifest.json`: `{"created_at": "...", "tables": {"projects": 12, ...}}`
@@ -191,6 +206,9 @@ impl Backup {
         if let Some(rows) = table.rows {
             return Ok(rows);
         }
+        if let Locator::Database { url, table } = &table.locator {
+            return database::count_rows(url, &table.name);
+        }
         let mut counted = 0u64;
         for row in self.rows(table)? {
             row?;
@@ -213,6 +231,9 @@ enum Rows {
     Json(json_rows::JsonArrayRows),
     Jsonl(json_rows::JsonlRows),
     Csv(csv::CsvRows),
+    Dump(plain_dump::DumpRows),
+    Database(database::DbRows),
+    Archive(pgdump::ArchiveRows),
 }
 
 /// Streams one table's rows; never loads the file whole. After an error the
@@ -227,7 +248,35 @@ impl RowReader {
     fn open(table: &TableSource) -> Result<RowReader> {
         match &table.locator {
             Locator::File => Self::open_file(table),
+            Locator::Dump { toc, entries } => {
+                let (rows, columns) = plain_dump::DumpRows::open(toc, &table.name, entries)?;
+                Ok(RowReader {
+                    columns,
+                    rows: Rows::Dump(rows),
+                    finished: false,
+                })
+            }
+            Locator::Database { url, table: t } => Ok(RowReader {
+                columns: ColumnIndex::from_header(
+                    t.columns.iter().map(|c| c.name.clone()).collect(),
+                )
+                .map_err(|m| Error::backup(&table.path, None, m))?,
+                rows: Rows::Database(database::DbRows::start(url, t)?),
+                finished: false,
+            }),
+            Locator::Archive(entry) => Self::open_archive(table, entry),
         }
+    }
+
+    fn open_archive(table: &TableSource, entry: &pgdump::ArchiveEntry) -> Result<RowReader> {
+        let rows = pgdump::ArchiveRows::open(&table.path, entry)?;
+        let columns = ColumnIndex::from_header(rows.columns().to_vec())
+            .map_err(|m| Error::backup(&table.path, None, format!("{}: {m}", table.name)))?;
+        Ok(RowReader {
+            columns,
+            rows: Rows::Archive(rows),
+            finished: false,
+        })
     }
 
     fn open_file(table: &TableSource) -> Result<RowReader> {
@@ -282,6 +331,18 @@ impl Iterator for RowReader {
             Rows::Json(r) => r.next_row(&mut self.columns),
             Rows::Jsonl(r) => r.next_row(&mut self.columns),
             Rows::Csv(r) => r.next_row(&self.columns),
+            Rows::Dump(r) => r.next_row(&mut self.columns),
+            Rows::Database(r) => r.next_row(),
+            Rows::Archive(r) => r.next().transpose().map(|row| {
+                row.map(|row| BackupRow {
+                    line: row.line,
+                    cells: row
+                        .fields
+                        .into_iter()
+                        .map(|f| Some(f.map_or(Cell::Null, Cell::Text)))
+                        .collect(),
+                })
+            }),
         };
         match next {
             Ok(Some(row)) => Some(Ok(row)),

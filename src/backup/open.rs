@@ -1,10 +1,11 @@
 //! Backup::open: find the table files, `schema.sql` and `manifest.json`, and
 //! account for every other file with a warning.
 
+use super::detect::{detect, Detected};
 use super::json_scan::{after_element, expect_byte, read_key, read_value};
 use super::names::{classify, table_name, timestamp_in_name, Entry};
 use super::source::ByteSource;
-use super::{manifest, schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource};
+use super::{manifest, pgdump, schema_sql, Backup, BackupFormat, FileFormat, Locator, TableSource};
 use crate::catalog::TableName;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -16,27 +17,33 @@ const MANIFEST_FILE: &str = "manifest.json";
 const CREATED_KEYS: [&str; 3] = ["created_at", "createdAt", "timestamp"];
 
 pub(crate) fn open(path: &Path) -> Result<Backup> {
-    let meta = fs::metadata(path).map_err(|e| Error::io(path, &e))?;
-    if meta.is_file() {
-        let mut warnings = Vec::new();
-        let (tables, created) = single_file_tables(path, &mut warnings)?;
-        return Ok(Backup {
-            path: path.to_path_buf(),
-            format: BackupFormat::JsonFile,
-            created_at: created.or_else(|| created_from_names(path)),
-            tables,
-            schema: None,
-            manifest: None,
-            warnings,
-        });
+    // A database URL names no file: known by its scheme before any file is looked at.
+    if let Some(url) = super::database::url_in(path)? {
+        return super::database::open_url(url);
     }
-    if !meta.is_dir() {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            message: "not a file or directory".into(),
-        });
+    match detect(path)? {
+        Detected::JsonDirectory => open_dir(path),
+        Detected::Json => open_json_file(path),
+        Detected::PgDumpPlain => super::plain_dump::open(path, created_from_names(path)),
+        Detected::PgArchiveCustom | Detected::PgArchiveDirectory | Detected::PgArchiveTar => {
+            Ok(pgdump::Archive::open(path)?.into_backup())
+        }
+        Detected::Sqlite => super::database::open_file(path),
     }
-    open_dir(path)
+}
+
+fn open_json_file(path: &Path) -> Result<Backup> {
+    let mut warnings = Vec::new();
+    let (tables, created) = single_file_tables(path, &mut warnings)?;
+    Ok(Backup {
+        path: path.to_path_buf(),
+        format: BackupFormat::JsonFile,
+        created_at: created.or_else(|| created_from_names(path)),
+        tables,
+        schema: None,
+        manifest: None,
+        warnings,
+    })
 }
 
 fn open_dir(dir: &Path) -> Result<Backup> {

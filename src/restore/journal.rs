@@ -20,7 +20,8 @@ pub struct JournalEntry {
     /// The database URL with its password redacted.
     pub target: String,
     pub backup: String,
-    /// SHA-256 over the backup's files (names and contents).
+    /// SHA-256 over the backup's files (names and contents); for a database
+    /// backup, which has no files, over its redacted address.
     pub backup_sha256: String,
     pub picks: Vec<String>,
     pub options: BTreeMap<String, String>,
@@ -108,6 +109,12 @@ pub fn fingerprint(backup: &Path) -> Result<String> {
         }
     }
     Ok(hex(&hasher.finalize()))
+}
+
+/// A database backup has no files to hash; its address (already redacted)
+/// stands in, so the journal still tells which database rows came from.
+pub fn fingerprint_address(address: &str) -> String {
+    hex(&Sha256::digest(address.as_bytes()))
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

@@ -191,7 +191,12 @@ fn first_entry(req: &RunRequest<'_>, undo: Option<&Path>) -> Result<JournalEntry
         os_user: journal::os_user(),
         target: req.url.redacted(),
         backup: req.backup.path.display().to_string(),
-        backup_sha256: journal::fingerprint(&req.backup.path)?,
+        backup_sha256: match req.backup.format {
+            crate::backup::BackupFormat::Database => {
+                journal::fingerprint_address(&req.backup.path.to_string_lossy())
+            }
+            _ => journal::fingerprint(&req.backup.path)?,
+        },
         picks: req
             .prepared
             .selection

@@ -16,6 +16,7 @@ use tempfile::TempDir;
 mod backup_dir;
 pub mod browsing;
 mod diffing;
+pub mod formats;
 pub mod restoring;
 pub mod snapshot_folder;
 pub mod tmux;

@@ -75,6 +75,19 @@ impl Lines {
         })
     }
 
+    /// Lines of an already-open stream (e.g. a child process's stdout);
+    /// `label` names it in errors.
+    pub(crate) fn from_reader(reader: Box<dyn BufRead + Send>, label: &Path) -> Lines {
+        Lines {
+            reader,
+            buf: Vec::new(),
+            offset: 0,
+            number: 1,
+            path: label.to_path_buf(),
+            gzip: false,
+        }
+    }
+
     /// The next line without its `\n` (a `\r` before it is kept), its
     /// number and the offset of its first byte; None at end of file.
     pub(crate) fn next_line(&mut self) -> Result<Option<(&[u8], u64, u64)>> {
