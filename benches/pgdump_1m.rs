@@ -90,7 +90,12 @@ fn main() {
             .arg(&gz)
             .arg(&url),
     );
-    run_ok(Command::new("pg_dump").args(["-Fc", "-f"]).arg(&custom).arg(&url));
+    run_ok(
+        Command::new("pg_dump")
+            .args(["-Fc", "-f"])
+            .arg(&custom)
+            .arg(&url),
+    );
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0) / (1 << 20);
     println!(
         "pgdump_1m: items rows in the dump: {} (plain {} MiB, gzip {} MiB, custom {} MiB; pg_dump plain took {:.2} s)",

@@ -102,7 +102,10 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
         format: backup.format.as_str().to_string(),
         created_at: backup.created_at.clone(),
         has_schema: backup.schema.is_some(),
-        schema_source: backup.schema.as_ref().map(|_| schema_source(backup.format).into()),
+        schema_source: backup
+            .schema
+            .as_ref()
+            .map(|_| schema_source(backup.format).into()),
         tables,
         warnings,
     })

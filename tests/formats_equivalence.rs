@@ -41,7 +41,10 @@ fn explain(want: &Value, got: &Value) -> String {
             reference.map(Value::to_string).unwrap_or("(absent)".into())
         ));
     }
-    for t in w.iter().filter(|t| !g.iter().any(|x| x["name"] == t["name"])) {
+    for t in w
+        .iter()
+        .filter(|t| !g.iter().any(|x| x["name"] == t["name"]))
+    {
         out.push_str(&format!("  table {} missing\n", t["name"]));
     }
     out
@@ -85,7 +88,11 @@ async fn every_format_gives_the_same_diff_and_the_same_restored_rows() {
             ])
             .await;
         if run.code != Some(1) {
-            failures.push(format!("{}: diff did not find differences\n{}", m.format, run.show()));
+            failures.push(format!(
+                "{}: diff did not find differences\n{}",
+                m.format,
+                run.show()
+            ));
             continue;
         }
         let tables = tables_of(&run.stdout);
@@ -105,7 +112,12 @@ async fn every_format_gives_the_same_diff_and_the_same_restored_rows() {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|t| (t["name"].as_str().unwrap_or("").to_owned(), t["missing"].as_u64().unwrap_or(0)))
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap_or("").to_owned(),
+                    t["missing"].as_u64().unwrap_or(0),
+                )
+            })
             .collect();
         for (table, n) in [
             ("public.projects", 1),
@@ -132,7 +144,11 @@ async fn every_format_gives_the_same_diff_and_the_same_restored_rows() {
         args.push("--yes");
         let run = lb.run(&args).await;
         if run.code != Some(0) {
-            failures.push(format!("{}: restore did not commit\n{}", m.format, run.show()));
+            failures.push(format!(
+                "{}: restore did not commit\n{}",
+                m.format,
+                run.show()
+            ));
             continue;
         }
         let got = pg_snapshot(target.pool()).await;

@@ -8,9 +8,9 @@
 
 mod common;
 
-use common::snapshot_folder::{Data, Root};
+use common::snapshot_folder::{json_of, names, run, Data, Root};
 use serde_json::{json, Value};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const OLDEST: &str = "migration-2025-07-11T19-46-34-951Z";
 const MIDDLE: &str = "nightly-2025-07-12.json";
@@ -35,40 +35,6 @@ fn incident_root() -> Root {
     root.write("notes.txt", "restore drill on Friday");
     root.write(".DS_Store", "not a backup");
     root
-}
-
-fn lifeboat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifeboat"))
-        .env_remove("LIFEBOAT_DATABASE_URL")
-        .env_remove("DATABASE_URL")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn run(args: &[&str], code: i32) -> (String, String) {
-    let out = lifeboat(args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{args:?}\nstdout: {stdout}\nstderr: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (stdout, stderr)
-}
-
-fn json_of(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn names(list: &Value) -> Vec<&str> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect()
 }
 
 #[test]

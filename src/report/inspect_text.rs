@@ -9,7 +9,10 @@ pub fn render_inspect(report: &InspectReport) -> String {
         visible(&report.path),
         report.format,
         report.created_at.as_deref().unwrap_or("unknown"),
-        report.schema_source.as_deref().unwrap_or("none (types unknown)")
+        report
+            .schema_source
+            .as_deref()
+            .unwrap_or("none (types unknown)")
     );
     let mut table = TextTable::new(
         vec!["TABLE", "FILE", "FORMAT", "ROWS", "COLUMNS"],

@@ -6,6 +6,7 @@ use flate2::write::GzEncoder;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use tempfile::TempDir;
 
 /// Rows per table, as JSON objects: every backup format is written from it.
@@ -27,6 +28,45 @@ impl Data {
         Data {
             tables: vec![("projects", projects), ("sessions", sessions)],
         }
+    }
+
+    /// CREATE TABLE and INSERT statements for PostgreSQL and SQLite: the
+    /// first column is the key, numbers are bigint, strings text.
+    pub fn sql(&self) -> String {
+        let mut out = String::new();
+        for (table, rows) in &self.tables {
+            let Some(Value::Object(first)) = rows.first() else {
+                continue;
+            };
+            let columns: Vec<String> = first
+                .iter()
+                .enumerate()
+                .map(|(i, (name, v))| {
+                    let ty = if v.is_number() { "bigint" } else { "text" };
+                    let key = if i == 0 { " PRIMARY KEY" } else { "" };
+                    format!("\"{name}\" {ty}{key}")
+                })
+                .collect();
+            out.push_str(&format!(
+                "CREATE TABLE \"{table}\" ({});\n",
+                columns.join(", ")
+            ));
+            for row in rows {
+                let Value::Object(row) = row else { continue };
+                let values: Vec<String> = row
+                    .values()
+                    .map(|v| match v {
+                        Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "INSERT INTO \"{table}\" VALUES ({});\n",
+                    values.join(", ")
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -102,7 +142,77 @@ impl Root {
         dir
     }
 
+    /// `pg_dump ARGS -f ROOT/NAME URL` (plain, `-Z6`, `-Fc`, `-Fd`, `-Ft`...).
+    pub fn pg_dump(&self, name: &str, url: &str, args: &[&str]) -> PathBuf {
+        let path = self.path().join(name);
+        let out = std::process::Command::new("pg_dump")
+            .args(args)
+            .arg("-f")
+            .arg(&path)
+            .arg(url)
+            .output()
+            .expect("run pg_dump");
+        assert!(
+            out.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        path
+    }
+
+    /// A SQLite database file holding `data`, made by the sqlite3 CLI.
+    pub fn sqlite_file(&self, name: &str, data: &Data) -> PathBuf {
+        let path = self.path().join(name);
+        let out = std::process::Command::new("sqlite3")
+            .arg(&path)
+            .arg(data.sql())
+            .output()
+            .expect("run sqlite3");
+        assert!(
+            out.status.success(),
+            "sqlite3: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        path
+    }
+
     pub fn write(&self, name: &str, content: &str) {
         std::fs::write(self.path().join(name), content).unwrap();
     }
+}
+
+pub fn lifeboat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lifeboat"))
+        .env_remove("LIFEBOAT_DATABASE_URL")
+        .env_remove("DATABASE_URL")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Run the binary; expect exit `code`; (stdout, stderr).
+pub fn run(args: &[&str], code: i32) -> (String, String) {
+    let out = lifeboat(args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{args:?}\nstdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (stdout, stderr)
+}
+
+pub fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The `name` of each element of a JSON array.
+pub fn names(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect()
 }
