@@ -137,7 +137,7 @@ pub async fn run(dir: Option<PathBuf>, console: bool, theme: Option<&str>) -> Re
     let live = LiveDb::connect(&url, &LiveOptions::default()).await?;
     let backup = Backup::open(&demo.backup_dir)?;
     if console && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        return crate::console::run::run(Some((url, live)), backup, theme).await;
+        return crate::console::run::run(Some((url, live)), backup, None, theme).await;
     }
     let report = diff(&live, &backup, &DiffOptions::default()).await?;
     println!(

@@ -17,6 +17,7 @@ pub mod logging;
 pub mod redact;
 pub mod report;
 pub mod restore;
+pub mod snapshots;
 pub mod value;
 
 pub use error::{Error, Result};

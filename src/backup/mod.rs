@@ -32,6 +32,10 @@ mod schema_sql;
 mod schema_types;
 mod source;
 
+/// A timestamp in a backup's name (`migration-2025-07-11T19-46-34-951Z`);
+/// `lifeboat snapshots` dates entries whose backup does not say.
+pub(crate) use names::timestamp_in_name;
+
 use crate::catalog::{Catalog, TableName};
 use crate::error::{Error, Result};
 use crate::value::Cell;

@@ -21,6 +21,7 @@ pub const EXIT_ERROR: i32 = 2;
 pub const EXIT_ROLLED_BACK: i32 = 3;
 
 mod restore;
+mod snapshots;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,7 +38,10 @@ only in the one transaction you confirmed.\n\nDatabase URL: --db, else $LIFEBOAT
     after_help = "Examples:\n  lifeboat demo\n  lifeboat inspect --backup backups/migration-2025-07-11T19-46-34-951Z\n  \
 lifeboat diff --db postgres://app@127.0.0.1/app --backup backups/nightly/ --table projects --rows\n  \
 lifeboat plan --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' > restore.sql\n  \
-lifeboat restore --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' --dry-run\n\n\
+lifeboat restore --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' --dry-run\n  \
+lifeboat snapshots backups/\n  \
+lifeboat find backups/ --pick 'projects:name=ToeTheLine'\n  \
+lifeboat --db app.db --backup backups/ --snapshot latest\n\n\
 Exit codes: 0 identical / done, 1 differences found, 2 error or blocked, 3 restore rolled back (nothing changed)."
 )]
 pub struct Cli {
@@ -50,6 +54,8 @@ pub struct Cli {
     /// Open the console on this backup (directory, or a single JSON file).
     #[arg(long, value_name = "PATH")]
     pub backup: Option<PathBuf>,
+    #[arg(long, value_name = "latest|NAME", requires = "backup", help = snapshots::SNAPSHOT_HELP)]
+    pub snapshot: Option<String>,
     /// Console colour theme: dark (default), light, high-contrast, or one of yours in
     /// <config dir>/themes/NAME.toml. NO_COLOR is respected.
     #[arg(long, value_name = "NAME", global = true)]
@@ -70,6 +76,12 @@ pub enum Command {
     /// Build the bundled demo's damaged SQLite database and open the console on it and its backup
     /// (without a terminal: print what lifeboat finds).
     Demo(DemoArgs),
+    /// List the backups in a folder of many (one per entry), oldest first: format, time (from the
+    /// backup, its name, else the file's modification time) and row counts per table.
+    Snapshots(snapshots::SnapshotsArgs),
+    /// Which backups in a folder of many hold the picked records: the newest that does, and the
+    /// first after it that does not ("gone since"). Exit code 0 if one holds them, 1 if none does.
+    Find(snapshots::FindArgs),
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +89,8 @@ pub struct InspectArgs {
     /// Backup directory, or a single JSON file holding {"table": [rows...]}.
     #[arg(long, value_name = "PATH")]
     pub backup: PathBuf,
+    #[arg(long, value_name = "latest|NAME", help = snapshots::SNAPSHOT_HELP)]
+    pub snapshot: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -91,6 +105,8 @@ pub struct DiffArgs {
     /// Backup directory, or a single JSON file holding {"table": [rows...]}.
     #[arg(long, value_name = "PATH")]
     pub backup: PathBuf,
+    #[arg(long, value_name = "latest|NAME", help = snapshots::SNAPSHOT_HELP)]
+    pub snapshot: Option<String>,
     /// Compare only this table (repeatable): `public.projects` or `projects`.
     #[arg(long = "table", value_name = "NAME")]
     pub tables: Vec<String>,
@@ -136,6 +152,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return run_console(
             cli.db.as_deref(),
             cli.backup.as_deref(),
+            cli.snapshot.as_deref(),
             cli.theme.as_deref(),
         )
         .await;
@@ -146,6 +163,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Plan(args) => restore::run_plan(&args).await,
         Command::Restore(args) => restore::run_restore(&args).await,
         Command::Demo(args) => crate::demo::run(args.dir, !args.print, cli.theme.as_deref()).await,
+        Command::Snapshots(args) => snapshots::run_snapshots(&args),
+        Command::Find(args) => snapshots::run_find(&args),
     }
 }
 
@@ -154,6 +173,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
 async fn run_console(
     db: Option<&str>,
     backup: Option<&std::path::Path>,
+    snapshot: Option<&str>,
     theme: Option<&str>,
 ) -> Result<i32> {
     let Some(backup) = backup else {
@@ -167,7 +187,16 @@ async fn run_console(
             "the console needs a terminal; for scripts use lifeboat diff / plan / restore".into(),
         ));
     }
-    let backup = Backup::open(backup)?;
+    let path = snapshots::backup_path(backup, snapshot)?;
+    // Opened on a snapshot: the console can switch to the folder's others.
+    let folder = snapshot.map(|_| crate::console::app::folder::Folder {
+        root: backup.to_path_buf(),
+        current: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    });
+    let backup = Backup::open(&path).map_err(|e| snapshots::folder_hint(backup, snapshot, e))?;
     let live = match db.map(str::to_owned).or_else(|| {
         ["LIFEBOAT_DATABASE_URL", "DATABASE_URL"]
             .iter()
@@ -180,11 +209,11 @@ async fn run_console(
         }
         None => None,
     };
-    crate::console::run::run(live, backup, theme).await
+    crate::console::run::run(live, backup, folder, theme).await
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<i32> {
-    let backup = Backup::open(&args.backup)?;
+    let backup = snapshots::open_backup(&args.backup, args.snapshot.as_deref())?;
     let report = crate::inspect::inspect(&backup)?;
     if args.json {
         println!("{}", to_json(&report)?);
@@ -196,7 +225,7 @@ fn run_inspect(args: &InspectArgs) -> Result<i32> {
 
 async fn run_diff(args: &DiffArgs) -> Result<i32> {
     let url = resolve_db_url(args.db.as_deref())?;
-    let backup = Backup::open(&args.backup)?;
+    let backup = snapshots::open_backup(&args.backup, args.snapshot.as_deref())?;
     tracing::info!(target = %url.redacted(), backup = %backup.path.display(), "diff");
     let options = LiveOptions {
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),

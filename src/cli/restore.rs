@@ -33,6 +33,8 @@ pub struct SelectionArgs {
     /// Backup directory, or a single JSON file holding {"table": [rows...]}.
     #[arg(long, value_name = "PATH")]
     pub backup: PathBuf,
+    #[arg(long, value_name = "latest|NAME", help = super::snapshots::SNAPSHOT_HELP)]
+    pub snapshot: Option<String>,
     /// What to bring back (repeatable, a union): `TABLE` = every backup row of TABLE missing live;
     /// `TABLE:COLUMN=VALUE[,COLUMN=VALUE...]` = the backup rows holding those values
     /// (quote values with commas: `projects:name="A, B"`).
@@ -116,7 +118,7 @@ async fn open_and_prepare(args: &SelectionArgs) -> Result<Session> {
         .map(|p| parse_pick(p))
         .collect::<Result<_>>()?;
     let url = resolve_db_url(args.db.as_deref())?;
-    let backup = Backup::open(&args.backup)?;
+    let backup = super::snapshots::open_backup(&args.backup, args.snapshot.as_deref())?;
     tracing::info!(target = %url.redacted(), backup = %backup.path.display(), "plan restore");
     let live_opts = LiveOptions {
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),

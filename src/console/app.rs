@@ -3,6 +3,7 @@
 //! new state out, plus at most one [`Effect`] for the I/O edge to carry out.
 //! Nothing here reads a clock, a file or a database.
 
+pub mod folder;
 mod keys;
 pub mod list;
 pub mod modal;
@@ -154,6 +155,24 @@ pub enum Msg {
     RunDone(Outcome),
     /// A one-line message for the operator (a file written, a refusal).
     Notice(String),
+    /// The folder's snapshots, oldest first (or why they could not be listed).
+    SnapshotsListed(Result<Vec<folder::SnapshotRow>, String>),
+    /// Snapshot `name` is open and being diffed; `backup` is its path as the
+    /// header shows it.
+    SnapshotSwitched {
+        name: String,
+        backup: String,
+        time: Option<String>,
+    },
+    /// A find in the folder's snapshots is at this point.
+    FindProgress {
+        generation: u64,
+        text: String,
+    },
+    FoundInSnapshots {
+        generation: u64,
+        result: Result<folder::Findings, String>,
+    },
 }
 
 /// Work for the edge.
@@ -193,6 +212,18 @@ pub enum Effect {
     CancelSearch,
     /// A restore committed: diff again so the lists show the new state.
     Rediff,
+    /// List the folder's snapshots (the chooser).
+    ListSnapshots,
+    /// Open snapshot `name` of the folder instead, and diff it.
+    SwitchSnapshot {
+        name: String,
+    },
+    /// Look for `spec` (a `--pick` spec) in every snapshot of the folder.
+    FindInSnapshots {
+        generation: u64,
+        spec: String,
+    },
+    CancelFind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,6 +267,9 @@ pub struct App {
     pub search_generation: u64,
     pub modal: Option<Modal>,
     pub notice: Option<String>,
+    /// The folder of snapshots, when opened with `--snapshot`.
+    pub folder: Option<folder::Folder>,
+    pub find_generation: u64,
     /// Terminal size, for page lengths.
     pub width: u16,
     pub height: u16,
@@ -261,6 +295,8 @@ impl App {
             search_generation: 0,
             modal: None,
             notice: None,
+            folder: None,
+            find_generation: 0,
             width: 100,
             height: 30,
         }
@@ -419,6 +455,22 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
         }
         Msg::Notice(text) => {
             app.notice = Some(text);
+            None
+        }
+        Msg::SnapshotsListed(rows) => {
+            folder::listed(app, rows);
+            None
+        }
+        Msg::SnapshotSwitched { name, backup, time } => {
+            folder::switched(app, name, backup, time);
+            None
+        }
+        Msg::FindProgress { generation, text } => {
+            folder::finding(app, generation, text);
+            None
+        }
+        Msg::FoundInSnapshots { generation, result } => {
+            folder::found(app, generation, result);
             None
         }
     }

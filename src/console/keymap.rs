@@ -73,6 +73,8 @@ actions! {
     WritePlan => "write_plan", "write SQL", "Write the plan's SQL to a file", ["w"];
     Rehearse => "rehearse", "rehearse", "Rehearse the restore (rolled back)", ["R"];
     Restore => "restore", "restore", "Restore (asks for the database name first)", ["X"];
+    Snapshots => "snapshots", "snapshots", "Choose another snapshot of the backup folder (opened with --snapshot)", ["S"];
+    FindInSnapshots => "find_in_snapshots", "find elsewhere", "Find the focused row in the folder's other snapshots", ["F"];
     Help => "help", "help", "List every key", ["?"];
     Quit => "quit", "quit", "Quit", ["q", "ctrl-c"];
 }

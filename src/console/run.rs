@@ -4,6 +4,7 @@
 //! table's rows, planning, searching, rehearsing and restoring — each
 //! reporting back as a [`Msg`].
 
+use super::app::folder::Folder;
 use super::app::{update, App, Effect, Key, Mode, Msg, Sides};
 use super::keymap::Keymap;
 use super::theme::Theme;
@@ -39,9 +40,12 @@ pub(crate) fn send(tx: &Sender, msg: Msg) {
 
 /// Open the console on `backup`, with `live` when there is one (LIVE mode),
 /// else read-only over the backup. Returns the exit code.
+/// With `folder` (opened with `--backup ROOT --snapshot`), the operator can
+/// switch to another snapshot of it and find rows in the others.
 pub async fn run(
     live: Option<(DbUrl, LiveDb)>,
     backup: Backup,
+    folder: Option<Folder>,
     theme_name: Option<&str>,
 ) -> Result<i32> {
     let config =
@@ -61,8 +65,10 @@ pub async fn run(
         Mode::ReadOnly
     };
     let mut app = App::new(sides, mode);
+    let root = folder.as_ref().map(|f| f.root.clone());
+    app.folder = folder;
     let (tx, mut rx) = unbounded_channel::<Envelope>();
-    let mut work = Work::new(live.map(Arc::new), Arc::new(backup), tx.clone());
+    let mut work = Work::new(live.map(Arc::new), Arc::new(backup), root, tx.clone());
     work.diff();
     spawn_keys(tx, keymap.clone());
     let mut frames = FrameLog::open();

@@ -24,7 +24,7 @@ use crate::restore::{execute, prepare, Prepared};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -44,9 +44,18 @@ struct Current {
     options: BTreeMap<String, String>,
 }
 
+mod folder;
+
 pub(crate) struct Work {
     live: Option<Live>,
-    backup: Arc<Backup>,
+    /// The backup compared; another snapshot of the folder replaces it.
+    backup: Arc<Mutex<Arc<Backup>>>,
+    /// The folder of snapshots, when the console was opened on one.
+    folder: Option<PathBuf>,
+    /// Bumped when the backup is replaced: a diff of the old one stops
+    /// sending its tables.
+    diff_epoch: Arc<AtomicU64>,
+    find: Option<Arc<AtomicBool>>,
     tx: Sender,
     load: Option<Arc<AtomicBool>>,
     /// The open table's rows, for searching them.
@@ -58,10 +67,18 @@ pub(crate) struct Work {
 }
 
 impl Work {
-    pub(crate) fn new(live: Option<Live>, backup: Arc<Backup>, tx: Sender) -> Work {
+    pub(crate) fn new(
+        live: Option<Live>,
+        backup: Arc<Backup>,
+        folder: Option<PathBuf>,
+        tx: Sender,
+    ) -> Work {
         Work {
             live,
-            backup,
+            backup: Arc::new(Mutex::new(backup)),
+            folder,
+            diff_epoch: Arc::new(AtomicU64::new(0)),
+            find: None,
             tx,
             load: None,
             rows_slot: Arc::new(Mutex::new(None)),
@@ -101,12 +118,27 @@ impl Work {
             } => self.search(generation, scope, query),
             Effect::CancelSearch => cancel(&mut self.search),
             Effect::Rediff => self.diff(),
+            Effect::ListSnapshots => self.list_snapshots(),
+            Effect::SwitchSnapshot { name } => self.switch_snapshot(name),
+            Effect::FindInSnapshots { generation, spec } => {
+                self.find_in_snapshots(generation, spec)
+            }
+            Effect::CancelFind => cancel(&mut self.find),
+        }
+    }
+
+    /// The backup being compared now.
+    fn backup(&self) -> Arc<Backup> {
+        match self.backup.lock() {
+            Ok(b) => b.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
     pub(crate) fn cancel_all(&mut self) {
         cancel(&mut self.load);
         cancel(&mut self.search);
+        cancel(&mut self.find);
         if let Some(c) = &self.run {
             c.cancel();
         }
@@ -114,45 +146,20 @@ impl Work {
 
     /// Diff in the background; each table is sent as soon as it is done.
     pub(crate) fn diff(&mut self) {
-        let (live, backup, tx) = (self.live.clone(), self.backup.clone(), self.tx.clone());
-        tokio::spawn(async move {
-            let Some(live) = live else {
-                let msg = match crate::inspect::inspect(&backup) {
-                    Ok(report) => {
-                        let total = report.tables.len();
-                        for t in report.tables {
-                            send(&tx, Msg::TableDiffed(Box::new(backup_only(t.name, t.rows))));
-                        }
-                        Msg::DiffDone { total }
-                    }
-                    Err(e) => Msg::Failed(e.to_string()),
-                };
-                send(&tx, msg);
-                return;
-            };
-            let progress_tx = tx.clone();
-            let opts = DiffOptions {
-                tables: Vec::new(),
-                collect_rows: false,
-                progress: Some(Arc::new(move |t: &TableDiff| {
-                    send(&progress_tx, Msg::TableDiffed(Box::new(t.clone())));
-                })),
-            };
-            let msg = match diff(&live.1, &backup, &opts).await {
-                Ok(report) => Msg::DiffDone {
-                    total: report.tables.len(),
-                },
-                Err(e) => Msg::Failed(e.to_string()),
-            };
-            send(&tx, msg);
-        });
+        let epoch = self.diff_epoch.load(Ordering::SeqCst);
+        spawn_diff(
+            self.live.clone(),
+            self.backup(),
+            self.tx.clone(),
+            (self.diff_epoch.clone(), epoch),
+        );
     }
 
     fn load_table(&mut self, name: String) {
         cancel(&mut self.load);
         let stop = Arc::new(AtomicBool::new(false));
         self.load = Some(stop.clone());
-        let (live, backup, tx) = (self.live.clone(), self.backup.clone(), self.tx.clone());
+        let (live, backup, tx) = (self.live.clone(), self.backup(), self.tx.clone());
         let slot = self.rows_slot.clone();
         tokio::spawn(async move {
             let progress_tx = tx.clone();
@@ -209,7 +216,7 @@ impl Work {
         let Some(live) = self.live.clone() else {
             return;
         };
-        let (backup, tx, current) = (self.backup.clone(), self.tx.clone(), self.current.clone());
+        let (backup, tx, current) = (self.backup(), self.tx.clone(), self.current.clone());
         self.planning = Some(tokio::spawn(async move {
             let planned = async {
                 let picks: Vec<PickSpec> =
@@ -284,7 +291,7 @@ impl Work {
         };
         let cancel = Cancel::new();
         self.run = Some(cancel.clone());
-        let (backup, tx) = (self.backup.clone(), self.tx.clone());
+        let (backup, tx) = (self.backup(), self.tx.clone());
         tokio::spawn(async move {
             let progress_tx = tx.clone();
             let progress = move |event: RunEvent| {
@@ -322,7 +329,7 @@ impl Work {
         let tx = self.tx.clone();
         match scope {
             SearchScope::Everywhere => {
-                let backup = self.backup.clone();
+                let backup = self.backup();
                 tokio::task::spawn_blocking(move || {
                     search_everywhere(&backup, &query, generation, &stop, &tx)
                 });
@@ -352,6 +359,50 @@ impl Work {
             }
         }
     }
+}
+
+/// Diff `backup` in the background, sending each table as it is done,
+/// unless the epoch moved on (another snapshot replaced the backup).
+fn spawn_diff(live: Option<Live>, backup: Arc<Backup>, tx: Sender, epoch: (Arc<AtomicU64>, u64)) {
+    let current = move || epoch.0.load(Ordering::SeqCst) == epoch.1;
+    tokio::spawn(async move {
+        let Some(live) = live else {
+            let msg = match crate::inspect::inspect(&backup) {
+                Ok(report) => {
+                    let total = report.tables.len();
+                    for t in report.tables.into_iter().filter(|_| current()) {
+                        send(&tx, Msg::TableDiffed(Box::new(backup_only(t.name, t.rows))));
+                    }
+                    Msg::DiffDone { total }
+                }
+                Err(e) => Msg::Failed(e.to_string()),
+            };
+            if current() {
+                send(&tx, msg);
+            }
+            return;
+        };
+        let progress_tx = tx.clone();
+        let still = current.clone();
+        let opts = DiffOptions {
+            tables: Vec::new(),
+            collect_rows: false,
+            progress: Some(Arc::new(move |t: &TableDiff| {
+                if still() {
+                    send(&progress_tx, Msg::TableDiffed(Box::new(t.clone())));
+                }
+            })),
+        };
+        let msg = match diff(&live.1, &backup, &opts).await {
+            Ok(report) => Msg::DiffDone {
+                total: report.tables.len(),
+            },
+            Err(e) => Msg::Failed(e.to_string()),
+        };
+        if current() {
+            send(&tx, msg);
+        }
+    });
 }
 
 fn cancel(slot: &mut Option<Arc<AtomicBool>>) {

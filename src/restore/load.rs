@@ -3,7 +3,7 @@
 //! is pure.
 
 use super::closure::{LiveKeys, TableRows};
-use crate::backup::Backup;
+use crate::backup::{Backup, TableSource};
 use crate::catalog::{Catalog, Dialect, Table, TableName};
 use crate::error::{Error, Result};
 use crate::live::LiveDb;
@@ -14,36 +14,42 @@ use std::collections::{HashMap, HashSet};
 /// it exists live. Column classes come from the live column; for columns or
 /// tables live lacks, from the backup's schema; else plain text.
 pub fn load_backup_tables(backup: &Backup, live: &Catalog) -> Result<Vec<TableRows>> {
-    let mut out = Vec::with_capacity(backup.tables.len());
-    for src in &backup.tables {
-        let live_table = live.resolve(&src.name);
-        let schema_table = backup.schema.as_ref().and_then(|s| s.resolve(&src.name));
-        let mut reader = backup.rows(src)?;
-        let mut rows = Vec::new();
-        let mut lines = Vec::new();
-        for row in reader.by_ref() {
-            let row = row?;
-            lines.push(row.line);
-            rows.push(row.cells);
-        }
-        let columns = reader.columns().to_vec();
-        for r in &mut rows {
-            r.resize(columns.len(), None);
-        }
-        let classes = columns
-            .iter()
-            .map(|c| column_class(c, live_table, live, schema_table, backup.schema.as_ref()))
-            .collect();
-        out.push(TableRows {
-            table: live_table.map_or_else(|| src.name.clone(), |t| t.name.clone()),
-            columns,
-            rows,
-            classes,
-            source: Some(src.path.clone()),
-            lines,
-        });
+    backup
+        .tables
+        .iter()
+        .map(|src| load_backup_table(backup, src, live))
+        .collect()
+}
+
+/// One table of the backup, loaded as [`load_backup_tables`] loads each
+/// (`lifeboat find` reads only the picked tables of every snapshot).
+pub fn load_backup_table(backup: &Backup, src: &TableSource, live: &Catalog) -> Result<TableRows> {
+    let live_table = live.resolve(&src.name);
+    let schema_table = backup.schema.as_ref().and_then(|s| s.resolve(&src.name));
+    let mut reader = backup.rows(src)?;
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for row in reader.by_ref() {
+        let row = row?;
+        lines.push(row.line);
+        rows.push(row.cells);
     }
-    Ok(out)
+    let columns = reader.columns().to_vec();
+    for r in &mut rows {
+        r.resize(columns.len(), None);
+    }
+    let classes = columns
+        .iter()
+        .map(|c| column_class(c, live_table, live, schema_table, backup.schema.as_ref()))
+        .collect();
+    Ok(TableRows {
+        table: live_table.map_or_else(|| src.name.clone(), |t| t.name.clone()),
+        columns,
+        rows,
+        classes,
+        source: Some(src.path.clone()),
+        lines,
+    })
 }
 
 fn column_class(

@@ -203,12 +203,20 @@ fn key_of(t: &TableRows, catalog: &Catalog, backup: &Backup) -> Vec<String> {
 }
 
 fn find_table(universe: &[TableRows], name: &TableName) -> Option<usize> {
-    if let Some(i) = universe.iter().position(|t| &t.table == name) {
+    let names: Vec<&TableName> = universe.iter().map(|t| &t.table).collect();
+    find_table_name(&names, name)
+}
+
+/// The table a pick names among `tables`: the exact name, else the only
+/// table with that bare name (in the pick's schema when it gives one).
+/// `lifeboat find` looks picks up in every snapshot's tables with it.
+pub(crate) fn find_table_name(tables: &[&TableName], name: &TableName) -> Option<usize> {
+    if let Some(i) = tables.iter().position(|t| *t == name) {
         return Some(i);
     }
-    let by_name: Vec<usize> = (0..universe.len())
+    let by_name: Vec<usize> = (0..tables.len())
         .filter(|&i| {
-            let t = &universe[i].table;
+            let t = tables[i];
             t.name == name.name && (name.schema.is_none() || t.schema == name.schema)
         })
         .collect();

@@ -19,6 +19,7 @@ mod diffing;
 mod dump_files;
 pub mod formats;
 pub mod restoring;
+pub mod snapshot_folder;
 pub mod tmux;
 #[allow(unused_imports)]
 pub use backup_dir::{write_backup, write_file};

@@ -37,6 +37,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         Action::WritePlan => return write_plan(app),
         Action::Rehearse => return rehearse(app),
         Action::Restore => ask_to_restore(app),
+        Action::Snapshots => return super::folder::open_chooser(app),
+        Action::FindInSnapshots => return super::folder::find_focused_row(app),
         _ => {
             return match (app.screen, app.pane) {
                 (Screen::Plan, _) => on_plan(app, action),

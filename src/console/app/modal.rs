@@ -17,6 +17,10 @@ pub enum Modal {
     Running(Running),
     /// How a rehearsal or restore ended.
     Outcome(Outcome),
+    /// The folder's snapshots, to switch to another.
+    Snapshots(super::folder::Chooser),
+    /// Which snapshots hold the focused row.
+    FindInSnapshots(super::folder::FindBox),
 }
 
 /// A one-line text field (search, palette, confirmation).

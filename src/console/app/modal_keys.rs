@@ -27,6 +27,8 @@ pub(super) fn on_modal(app: &mut App, modal: Modal, key: Key) -> Option<Effect> 
         Modal::Palette(p) => on_palette(app, p, key.text),
         Modal::Search(s) => on_search(app, s, key.text),
         Modal::Confirm(c) => on_confirm(app, c, key.text),
+        Modal::Snapshots(c) => super::folder::on_chooser(app, c, key),
+        Modal::FindInSnapshots(f) => super::folder::on_find(app, f, key),
         Modal::Running(mut r) => {
             let cancel = key.action == Some(Action::Back) && !r.cancelling;
             if cancel {

@@ -49,6 +49,14 @@ pub const COMMANDS: &[(&str, Command)] = &[
     ),
     ("Clear every pick", Command::ClearPicks),
     (
+        "Snapshots: choose another backup of the folder",
+        Command::Action(Action::Snapshots),
+    ),
+    (
+        "Find the focused row in other snapshots",
+        Command::Action(Action::FindInSnapshots),
+    ),
+    (
         "Filter: next row status",
         Command::Action(Action::ToggleFilter),
     ),

@@ -538,4 +538,5 @@ fn snapshot_search_everywhere() {
     insta::assert_snapshot!(render(&app));
 }
 
+mod folder;
 mod screens;

@@ -2,6 +2,7 @@
 //! visible is drawn, and every backup-derived text passes through
 //! [`visible`] so no control character reaches the terminal.
 
+mod folder;
 mod modal;
 pub mod plan;
 pub mod selection;
@@ -239,12 +240,18 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
             if live {
                 k.push(Pick);
             }
+            if app.folder.is_some() {
+                k.push(Snapshots);
+            }
             k
         }
         (None, Screen::Table, _) => {
             let mut k = vec![Down, Back, Search, ToggleFilter, NextPane, Right];
             if live {
                 k.insert(1, Pick);
+            }
+            if app.folder.is_some() {
+                k.insert(2, FindInSnapshots);
             }
             k
         }

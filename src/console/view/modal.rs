@@ -21,11 +21,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, modal: &Modal, look: L
         Modal::Confirm(c) => draw_confirm(frame, area, app, c, t),
         Modal::Running(r) => draw_running(frame, area, r, t),
         Modal::Outcome(o) => draw_outcome(frame, area, o, t),
+        Modal::Snapshots(c) => super::folder::draw_chooser(frame, area, app, c, t),
+        Modal::FindInSnapshots(f) => super::folder::draw_find(frame, area, f, t),
     }
 }
 
 /// A box of `width` x `height` centred in `area` (clamped), cleared.
-fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     let rect = Rect {
@@ -38,7 +40,7 @@ fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) -> Rect {
     rect
 }
 
-fn framed<'a>(title: &str, role: Role, t: &Theme) -> Block<'a> {
+pub(super) fn framed<'a>(title: &str, role: Role, t: &Theme) -> Block<'a> {
     Block::new()
         .borders(Borders::ALL)
         .border_style(t.style(role))

@@ -16,15 +16,15 @@ use std::sync::atomic::AtomicBool;
 
 /// The demo's projects table and a plan picking ToeTheLine, as the edge
 /// would deliver them.
-struct Demo {
-    dir: tempfile::TempDir,
+pub(super) struct Demo {
+    pub(super) dir: tempfile::TempDir,
     rows: Rows,
     plan: Arc<PlanData>,
 }
 
-const TOETHELINE: &str = "projects:id=6bcfc45d-6b85-47db-942b-08bf220127f3";
+pub(super) const TOETHELINE: &str = "projects:id=6bcfc45d-6b85-47db-942b-08bf220127f3";
 
-fn demo() -> Demo {
+pub(super) fn demo() -> Demo {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -74,7 +74,7 @@ fn demo() -> Demo {
 
 /// Rendered, with the demo's temporary path (the only thing that differs
 /// between runs) replaced by a same-length stand-in so layouts stay put.
-fn render_demo(app: &App, demo: &Demo) -> String {
+pub(super) fn render_demo(app: &App, demo: &Demo) -> String {
     let path = demo.dir.path().display().to_string();
     let stand_in: String = "/tmp/lbdemo"
         .chars()
@@ -85,7 +85,7 @@ fn render_demo(app: &App, demo: &Demo) -> String {
 }
 
 /// The demo app with projects open, its rows in, the focus on ToeTheLine.
-fn projects_open(demo: &Demo) -> App {
+pub(super) fn projects_open(demo: &Demo) -> App {
     let mut app = demo_app();
     app.sides.live = Some("/tmp/demo/live.db".into());
     app.sides.database = Some("live.db".into());
