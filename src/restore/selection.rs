@@ -214,13 +214,23 @@ pub(crate) fn find_table_name(tables: &[&TableName], name: &TableName) -> Option
     if let Some(i) = tables.iter().position(|t| *t == name) {
         return Some(i);
     }
+    // A bare name (JSON backups) matches a qualified one (dumps) either way;
+    // when several schemas have it, `public` is meant, as in Catalog::resolve.
     let by_name: Vec<usize> = (0..tables.len())
         .filter(|&i| {
             let t = tables[i];
-            t.name == name.name && (name.schema.is_none() || t.schema == name.schema)
+            t.name == name.name
+                && (name.schema.is_none() || t.schema.is_none() || t.schema == name.schema)
         })
         .collect();
-    match by_name.as_slice() {
+    if let [one] = by_name.as_slice() {
+        return Some(*one);
+    }
+    let public: Vec<usize> = by_name
+        .into_iter()
+        .filter(|&i| tables[i].schema.as_deref() == Some("public"))
+        .collect();
+    match public.as_slice() {
         [one] => Some(*one),
         _ => None,
     }
@@ -343,4 +353,30 @@ fn with_dependents(
         }
     }
     removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_table_name;
+    use crate::catalog::TableName;
+
+    #[test]
+    fn a_bare_pick_prefers_public_and_matches_either_way() {
+        let public = TableName::new(Some("public"), "awkward");
+        let other = TableName::new(Some("other"), "awkward");
+        let bare = TableName::new(None, "projects");
+        let tables = [&other, &public, &bare];
+        let find = |schema: Option<&str>, name: &str| {
+            find_table_name(&tables, &TableName::new(schema, name))
+        };
+        assert_eq!(find(None, "awkward"), Some(1));
+        assert_eq!(find(Some("other"), "awkward"), Some(0));
+        assert_eq!(find(Some("public"), "projects"), Some(2));
+        assert_eq!(find(None, "missing"), None);
+        let both = [&other, &TableName::new(Some("third"), "awkward")];
+        assert_eq!(
+            find_table_name(&both, &TableName::new(None, "awkward")),
+            None
+        );
+    }
 }
