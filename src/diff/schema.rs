@@ -2,7 +2,7 @@
 //! backup had that live lacks. Pure.
 
 use crate::catalog::{Catalog, ForeignKey, KeyConstraint, Table};
-use crate::value::normalize_type;
+use crate::value::same_type;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -95,7 +95,7 @@ pub fn diff_table(
             .map(|c| c.data_type.clone());
         let differs = backup_type
             .as_deref()
-            .is_some_and(|b| normalize_type(b) != normalize_type(&col.data_type));
+            .is_some_and(|b| !same_type(b, &col.data_type));
         let incompatible = incompatible_counts.get(i).copied().unwrap_or(0);
         if differs || incompatible > 0 {
             type_mismatches.push(TypeMismatch {

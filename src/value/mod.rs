@@ -31,8 +31,8 @@ use std::collections::BTreeMap;
 
 pub use display::display_value;
 pub(crate) use display::needs_escape;
-pub use typename::normalize_type;
 pub(crate) use typename::unquote;
+pub use typename::{normalize_type, same_type};
 
 /// A raw value as a side delivered it, before interpretation in a column type.
 #[derive(Clone, Debug, PartialEq)]

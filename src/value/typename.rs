@@ -182,12 +182,21 @@ fn strip_array(s: &str) -> (&str, bool) {
 /// `VARCHAR(255)` → `character varying(255)`, `int4`/`serial` → `integer`,
 /// `TIMESTAMPTZ` → `timestamp with time zone`, `decimal(10,2)` → `numeric(10,2)`.
 /// Whitespace is collapsed, keywords lower-cased, quoted names keep their case.
+/// Whether two declared types are the same type: equal once normalised,
+/// where a `public.` qualifier does not count (pg_dump writes `public.mood`
+/// where the live catalog's format_type writes `mood`).
+pub fn same_type(a: &str, b: &str) -> bool {
+    let unqualified = |t: String| match t.strip_prefix("public.") {
+        Some(rest) => rest.to_owned(),
+        None => t,
+    };
+    unqualified(normalize_type(a)) == unqualified(normalize_type(b))
+}
+
 pub fn normalize_type(data_type: &str) -> String {
     let (base, array) = strip_array(data_type);
     let mut toks = tokenize(base);
-    // pg_dump qualifies user types (`public.mood`) where format_type does not.
-    if matches!(toks.as_slice(), [Tok::Word(s), Tok::Dot, _, ..] if s == "pg_catalog" || s == "public")
-    {
+    if matches!(toks.as_slice(), [Tok::Word(s), Tok::Dot, _, ..] if s == "pg_catalog") {
         toks.drain(..2);
     }
     let mut words = String::new();

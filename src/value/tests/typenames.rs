@@ -83,6 +83,16 @@ fn normalize_arrays() {
 }
 
 #[test]
+fn same_type_ignores_the_public_qualifier_pg_dump_writes() {
+    use crate::value::same_type;
+    assert!(same_type("public.mood", "mood"));
+    assert!(same_type("public.mood[]", "mood[]"));
+    assert!(same_type("INT4", "integer"));
+    assert!(!same_type("app.mood", "mood"));
+    assert!(!same_type("public.mood", "text"));
+}
+
+#[test]
 fn normalize_quoted_and_unknown_names() {
     assert_eq!(
         normalize_type("\"bazaar-vid_status\""),
