@@ -52,8 +52,9 @@ fn the_console_switches_snapshots_and_finds_a_row_in_the_others() {
     );
 
     tmux.keys(&["S"]);
-    let screen = tmux.wait_for("Snapshots in backups");
-    assert!(screen.contains("2 entries, oldest first"), "{screen}");
+    // The chooser opens at once ("reading the folder…") and fills in.
+    tmux.wait_for("Snapshots in backups");
+    let screen = tmux.wait_for("2 entries, oldest first");
     assert!(screen.contains("(shown)"), "{screen}");
     tmux.keys(&["k"]);
     tmux.keys(&["Enter"]);

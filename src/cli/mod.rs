@@ -51,7 +51,8 @@ pub struct Cli {
     /// backup read-only). Defaults to $LIFEBOAT_DATABASE_URL, then $DATABASE_URL.
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
-    /// Open the console on this backup (directory, or a single JSON file).
+    /// Open the console on this backup: a directory of table files, a JSON file, a pg_dump
+    /// (plain, custom, directory or tar), a SQLite file, or a database URL.
     #[arg(long, value_name = "PATH")]
     pub backup: Option<PathBuf>,
     #[arg(long, value_name = "latest|NAME", requires = "backup", help = snapshots::SNAPSHOT_HELP)]
@@ -86,7 +87,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Backup directory, or a single JSON file holding {"table": [rows...]}.
+    /// The backup: a directory of table files, a JSON file, a pg_dump (plain .sql or .sql.gz,
+    /// custom, directory or tar), a SQLite file, or a database URL (postgres://, sqlite://).
+    /// A folder of many backups needs --snapshot.
     #[arg(long, value_name = "PATH")]
     pub backup: PathBuf,
     #[arg(long, value_name = "latest|NAME", help = snapshots::SNAPSHOT_HELP)]
@@ -102,7 +105,9 @@ pub struct DiffArgs {
     /// Defaults to $LIFEBOAT_DATABASE_URL, then $DATABASE_URL.
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
-    /// Backup directory, or a single JSON file holding {"table": [rows...]}.
+    /// The backup: a directory of table files, a JSON file, a pg_dump (plain .sql or .sql.gz,
+    /// custom, directory or tar), a SQLite file, or a database URL (postgres://, sqlite://).
+    /// A folder of many backups needs --snapshot.
     #[arg(long, value_name = "PATH")]
     pub backup: PathBuf,
     #[arg(long, value_name = "latest|NAME", help = snapshots::SNAPSHOT_HELP)]

@@ -30,7 +30,9 @@ pub struct SelectionArgs {
     /// Defaults to $LIFEBOAT_DATABASE_URL, then $DATABASE_URL.
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
-    /// Backup directory, or a single JSON file holding {"table": [rows...]}.
+    /// The backup: a directory of table files, a JSON file, a pg_dump (plain .sql or .sql.gz,
+    /// custom, directory or tar), a SQLite file, or a database URL (postgres://, sqlite://).
+    /// A folder of many backups needs --snapshot.
     #[arg(long, value_name = "PATH")]
     pub backup: PathBuf,
     #[arg(long, value_name = "latest|NAME", help = super::snapshots::SNAPSHOT_HELP)]

@@ -304,7 +304,7 @@ fn iso_time(text: &str) -> String {
 
 /// `SET client_encoding` must be UTF-8 (data is decoded as UTF-8);
 /// `SET standard_conforming_strings` changes how later strings are quoted.
-fn apply_set(text: &[u8], splitter: &mut Splitter) -> std::result::Result<(), String> {
+pub(super) fn apply_set(text: &[u8], splitter: &mut Splitter) -> std::result::Result<(), String> {
     let text = String::from_utf8_lossy(text).to_ascii_lowercase();
     let words: Vec<&str> = text
         .split(|c: char| c.is_ascii_whitespace() || c == '=')

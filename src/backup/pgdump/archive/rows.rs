@@ -6,6 +6,7 @@
 use super::super::copy_header;
 use super::super::copy_text::{self, Line};
 use super::super::lines::Lines;
+use super::super::plain::apply_set;
 use super::super::rows::PlainRow;
 use super::super::statements::{Kind, Splitter};
 use super::tool::{PgRestore, MAX_STDERR};
@@ -158,7 +159,7 @@ impl ArchiveRows {
             splitter.feed(&line, number, &mut ended);
             for e in ended.drain(..) {
                 let checked = match e.kind {
-                    Kind::Set => check_encoding(&e.text).map(|()| None),
+                    Kind::Set => apply_set(&e.text, &mut splitter).map(|()| None),
                     Kind::Copy => copy_header::parse(&e.text),
                     Kind::Insert => Err(INSERTS_UNSUPPORTED.to_string()),
                     Kind::Schema | Kind::Other => Ok(None),
@@ -315,38 +316,9 @@ fn collect(mut stderr: impl Read) -> String {
     String::from_utf8_lossy(&kept).into_owned()
 }
 
-/// Rows are decoded as UTF-8: an archive of another encoding is refused.
-fn check_encoding(set: &[u8]) -> std::result::Result<(), String> {
-    let text = String::from_utf8_lossy(set).to_ascii_lowercase();
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_ascii_whitespace() || c == '=')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches('\''))
-        .collect();
-    match words.as_slice() {
-        ["set", "client_encoding", enc] | ["set", "client_encoding", "to", enc]
-            if !matches!(*enc, "utf8" | "utf-8" | "unicode" | "sql_ascii") =>
-        {
-            Err(format!(
-                "archive is in encoding {}; only UTF8 archives can be read",
-                visible(enc)
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_utf8_archives_are_read() {
-        assert!(check_encoding(b"SET client_encoding = 'UTF8'").is_ok());
-        assert!(check_encoding(b"SET standard_conforming_strings = on").is_ok());
-        let e = check_encoding(b"SET client_encoding = 'LATIN1'").unwrap_err();
-        assert!(e.contains("latin1"), "{e}");
-    }
 
     #[test]
     fn stderr_is_kept_up_to_the_limit() {
