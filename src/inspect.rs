@@ -32,6 +32,8 @@ pub struct InspectReport {
     pub has_schema: bool,
     /// Where the schema came from (`schema.sql`, the dump's DDL, the database's catalog).
     pub schema_source: Option<String>,
+    /// What the format says of itself (server version, database, compression).
+    pub details: BTreeMap<String, String>,
     pub tables: Vec<InspectTable>,
     pub warnings: Vec<String>,
 }
@@ -106,6 +108,7 @@ pub fn inspect(backup: &Backup) -> Result<InspectReport> {
             .schema
             .as_ref()
             .map(|_| schema_source(backup.format).into()),
+        details: backup.details.clone(),
         tables,
         warnings,
     })

@@ -74,6 +74,30 @@ async fn every_format_gives_the_same_diff_and_the_same_restored_rows() {
     let lb = Lifeboat::new();
 
     let mut failures = Vec::new();
+    for m in &made {
+        let run = lb.run(&["inspect", "--backup", &m.backup, "--json"]).await;
+        let report: Value = serde_json::from_str(&run.stdout).unwrap_or(Value::Null);
+        if report["format"] != m.detected || report["tables"].as_array().map(Vec::len) != Some(5) {
+            failures.push(format!(
+                "{}: inspect should say {} with 5 tables\n{}",
+                m.format,
+                m.detected,
+                run.show()
+            ));
+        }
+        let dumped_from = &report["details"]["dumped from PostgreSQL"];
+        if m.detected.starts_with("pg-dump")
+            && !dumped_from
+                .as_str()
+                .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            failures.push(format!(
+                "{}: no server version in inspect's details\n{}",
+                m.format,
+                run.show()
+            ));
+        }
+    }
     let mut reference: Option<(&str, Value)> = None;
     for m in &made {
         let run = lb

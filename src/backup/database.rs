@@ -17,6 +17,7 @@ use super::{Backup, BackupFormat, FileFormat, Locator, TableSource};
 use crate::catalog::{Dialect, TableName};
 use crate::error::{Error, Result};
 use crate::live::{DbUrl, LiveDb, LiveOptions};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -101,6 +102,12 @@ fn open(
             },
         })
         .collect();
+    let mut details = BTreeMap::new();
+    let engine = match url.dialect {
+        Dialect::Postgres => "PostgreSQL",
+        Dialect::Sqlite => "SQLite",
+    };
+    details.insert("engine".into(), engine.into());
     Ok(Backup {
         path: shown,
         format,
@@ -108,6 +115,7 @@ fn open(
         tables,
         schema: Some(catalog),
         manifest: None,
+        details,
         warnings: Vec::new(),
     })
 }

@@ -176,6 +176,9 @@ pub struct Backup {
     /// The backup's own schema from `schema.sql`, if present.
     pub schema: Option<Catalog>,
     pub manifest: Option<Manifest>,
+    /// What the format itself says about the backup, for `inspect`: the
+    /// server version a dump was made from, an archive's database, ...
+    pub details: BTreeMap<String, String>,
     /// Files that were not used and why; nothing is skipped silently.
     pub warnings: Vec<String>,
 }

@@ -42,6 +42,7 @@ fn open_json_file(path: &Path) -> Result<Backup> {
         tables,
         schema: None,
         manifest: None,
+        details: BTreeMap::new(),
         warnings,
     })
 }
@@ -174,6 +175,7 @@ fn open_dir(dir: &Path) -> Result<Backup> {
         tables,
         schema,
         manifest,
+        details: BTreeMap::new(),
         warnings,
     })
 }

@@ -6,6 +6,7 @@
 use super::pgdump::{self, DataKind};
 use super::{partitions, Backup, BackupFormat, FileFormat, Locator, TableSource};
 use crate::error::Result;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -45,6 +46,14 @@ pub(crate) fn open(path: &Path, created_from_names: Option<String>) -> Result<Ba
             path.display()
         ));
     }
+    let mut details = BTreeMap::new();
+    if let Some(version) = &toc.server_version {
+        details.insert("dumped from PostgreSQL".into(), version.clone());
+    }
+    details.insert(
+        "compression".into(),
+        if toc.gzip { "gzip" } else { "none" }.into(),
+    );
     let mut backup = Backup {
         path: path.to_path_buf(),
         format: BackupFormat::PgDumpPlain,
@@ -52,6 +61,7 @@ pub(crate) fn open(path: &Path, created_from_names: Option<String>) -> Result<Ba
         tables,
         schema: toc.schema.clone(),
         manifest: None,
+        details,
         warnings,
     };
     partitions::fold(&mut backup, &toc.partitions);

@@ -14,6 +14,14 @@ pub fn render_inspect(report: &InspectReport) -> String {
             .as_deref()
             .unwrap_or("none (types unknown)")
     );
+    if !report.details.is_empty() {
+        // Before the blank line that ends the header.
+        out.pop();
+        for (label, value) in &report.details {
+            out.push_str(&format!("{}: {}\n", visible(label), visible(value)));
+        }
+        out.push('\n');
+    }
     let mut table = TextTable::new(
         vec!["TABLE", "FILE", "FORMAT", "ROWS", "COLUMNS"],
         vec![false, false, false, true, false],

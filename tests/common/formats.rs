@@ -80,6 +80,8 @@ INSERT INTO projects (name) VALUES ('only live');
 /// A backup in one format: its name and what to pass as `--backup`.
 pub struct Made {
     pub format: &'static str,
+    /// The name `inspect` gives the detected format.
+    pub detected: &'static str,
     pub backup: String,
 }
 
@@ -153,38 +155,47 @@ pub fn make_all(source: &TestPg, snapshot: &TestPg, dir: &Path) -> Vec<Made> {
     vec![
         Made {
             format: "json",
+            detected: "json-directory",
             backup: text(at("json")),
         },
         Made {
             format: "plain",
+            detected: "pg-dump-plain",
             backup: text(at("plain.sql")),
         },
         Made {
             format: "plain gzip",
+            detected: "pg-dump-plain",
             backup: text(at("plain.sql.gz")),
         },
         Made {
             format: "inserts",
+            detected: "pg-dump-plain",
             backup: text(at("inserts.sql")),
         },
         Made {
             format: "column inserts",
+            detected: "pg-dump-plain",
             backup: text(at("column-inserts.sql")),
         },
         Made {
             format: "custom",
+            detected: "pg-dump-custom",
             backup: text(at("custom.dump")),
         },
         Made {
             format: "directory",
+            detected: "pg-dump-directory",
             backup: text(at("directory")),
         },
         Made {
             format: "tar",
+            detected: "pg-dump-tar",
             backup: text(at("archive.tar")),
         },
         Made {
             format: "restored snapshot",
+            detected: "database",
             backup: snapshot.url(),
         },
     ]

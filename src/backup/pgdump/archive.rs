@@ -239,6 +239,16 @@ impl Archive {
                 locator: Locator::Archive(vec![e]),
             })
             .collect();
+        let mut details = BTreeMap::new();
+        for (label, value) in [
+            ("database", &self.dbname),
+            ("dumped from PostgreSQL", &self.server_version),
+            ("pg_dump version", &self.pg_dump_version),
+        ] {
+            if let Some(value) = value {
+                details.insert(label.to_string(), value.clone());
+            }
+        }
         let mut backup = Backup {
             path: self.path,
             format: self.kind.backup_format(),
@@ -246,6 +256,7 @@ impl Archive {
             tables,
             schema: self.schema,
             manifest: None,
+            details,
             warnings: self.warnings,
         };
         partitions::fold(&mut backup, &self.partitions);
