@@ -44,7 +44,8 @@ pub struct HealthReport {
     pub missing_tables: Vec<String>,
     /// Checks not made, and why (`orphan scans: skipped: --fast`).
     pub skipped: Vec<String>,
-    /// Backup tables whose columns could not be read (relations through them are not inferred).
+    /// Backup tables whose columns could not be read (relations through them
+    /// are not inferred); table sizes that could not be read.
     pub warnings: Vec<String>,
 }
 
@@ -57,6 +58,8 @@ pub struct TableHealth {
     /// PostgreSQL: total size with indexes and TOAST.
     pub size_bytes: Option<u64>,
     pub primary_key: bool,
+    /// Counting failed (a statement timeout behind a lock): the count is unknown.
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,6 +91,8 @@ pub struct SequenceHealth {
     pub max_value: Option<i64>,
     /// The next value is already taken: inserts will fail with duplicate keys.
     pub behind: bool,
+    /// Reading the column's max failed: whether it is behind is unknown.
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -99,12 +104,15 @@ pub struct TypeDifference {
 }
 
 impl HealthReport {
-    /// Anything an operator must look at: orphans, failed scans, tables
-    /// without a key, sequences behind, drifted types, missing tables.
+    /// Anything an operator must look at: orphans, tables without a key,
+    /// sequences behind, drifted types, missing tables; and any figure that
+    /// could not be read, since then health cannot be vouched for.
     pub fn has_problems(&self) -> bool {
         self.relations
             .iter()
             .any(|r| r.orphans.unwrap_or(0) > 0 || r.error.is_some())
+            || self.tables.iter().any(|t| t.error.is_some())
+            || self.sequences.iter().any(|s| s.error.is_some())
             || !self.tables_without_primary_key.is_empty()
             || self.sequences.iter().any(|s| s.behind)
             || !self.type_differences.is_empty()
@@ -130,7 +138,7 @@ pub async fn check(
     let mut skipped = Vec::new();
     let mut warnings = Vec::new();
 
-    let tables = table_health(live, &catalog, opts.fast).await?;
+    let tables = table_health(live, &catalog, opts.fast, &mut warnings).await?;
     if opts.fast {
         skipped.push(format!(
             "exact row counts: {SKIPPED_FAST} (planner estimates shown)"
@@ -183,14 +191,32 @@ fn names(tables: Vec<TableName>) -> Vec<String> {
     tables.iter().map(TableName::to_string).collect()
 }
 
-async fn table_health(live: &LiveDb, catalog: &Catalog, fast: bool) -> Result<Vec<TableHealth>> {
-    let sizes: HashMap<TableName, u64> = live.table_sizes().await?.into_iter().collect();
+/// Counts and sizes. One table that cannot be counted (a lock held by a
+/// migration outlasting the statement timeout) is reported on its row; the
+/// others are still counted.
+async fn table_health(
+    live: &LiveDb,
+    catalog: &Catalog,
+    fast: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<TableHealth>> {
+    let sizes: HashMap<TableName, u64> = match live.table_sizes().await {
+        Ok(sizes) => sizes.into_iter().collect(),
+        Err(e) => {
+            warnings.push(format!("table sizes not read: {e}"));
+            HashMap::new()
+        }
+    };
     let mut out = Vec::with_capacity(catalog.tables.len());
     for table in &catalog.tables {
         let rows = if fast {
-            live.estimate_rows(&table.name).await?
+            live.estimate_rows(&table.name).await
         } else {
-            Some(live.count_rows(&table.name).await?)
+            live.count_rows(&table.name).await.map(Some)
+        };
+        let (rows, error) = match rows {
+            Ok(rows) => (rows, None),
+            Err(e) => (None, Some(e.to_string())),
         };
         out.push(TableHealth {
             table: table.name.to_string(),
@@ -198,6 +224,7 @@ async fn table_health(live: &LiveDb, catalog: &Catalog, fast: bool) -> Result<Ve
             rows_estimated: fast,
             size_bytes: sizes.get(&table.name).copied(),
             primary_key: table.primary_key.is_some(),
+            error,
         });
     }
     Ok(out)
@@ -256,13 +283,17 @@ async fn sequence_health(
             unindexed += 1;
             continue;
         }
-        let max_value = live.max_value(&seq.table, &seq.column).await?;
+        let (max_value, error) = match live.max_value(&seq.table, &seq.column).await {
+            Ok(max) => (max, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
         out.push(SequenceHealth {
             table: seq.table.to_string(),
             column: seq.column.clone(),
             next_value: seq.next_value,
             max_value,
             behind: analyze::sequence_behind(seq.next_value, seq.increment, max_value),
+            error,
         });
     }
     if unindexed > 0 {

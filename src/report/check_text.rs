@@ -68,6 +68,28 @@ pub fn render_check(report: &HealthReport) -> String {
         }
         out.push('\n');
     }
+    let failed_tables = report
+        .tables
+        .iter()
+        .filter_map(|t| Some((&t.table, t.error.as_ref()?)));
+    let failed_sequences = report
+        .sequences
+        .iter()
+        .filter_map(|s| Some((format!("{}.{}", s.table, s.column), s.error.as_ref()?)));
+    for (what, error) in failed_tables {
+        out.push_str(&format!(
+            "Could not count {}: {}\n",
+            visible(what),
+            visible(error)
+        ));
+    }
+    for (what, error) in failed_sequences {
+        out.push_str(&format!(
+            "Could not check the sequence of {}: {}\n",
+            visible(&what),
+            visible(error)
+        ));
+    }
     out.push_str(&tables_section(report));
     for s in &report.skipped {
         out.push_str(&format!("Not checked: {}\n", visible(s)));
