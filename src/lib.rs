@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod browse;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod console;
 pub mod demo;

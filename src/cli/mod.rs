@@ -20,6 +20,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Exit code: the restore transaction was rolled back; nothing changed.
 pub const EXIT_ROLLED_BACK: i32 = 3;
 
+mod check;
 mod restore;
 mod snapshots;
 
@@ -41,8 +42,9 @@ lifeboat plan --db app.db --backup backups/nightly/ --pick 'projects:name=ToeThe
 lifeboat restore --db app.db --backup backups/nightly/ --pick 'projects:name=ToeTheLine' --dry-run\n  \
 lifeboat snapshots backups/\n  \
 lifeboat find backups/ --pick 'projects:name=ToeTheLine'\n  \
+lifeboat check --db postgres://app@127.0.0.1/app --backup backups/nightly/\n  \
 lifeboat --db app.db --backup backups/ --snapshot latest\n\n\
-Exit codes: 0 identical / done, 1 differences found, 2 error or blocked, 3 restore rolled back (nothing changed)."
+Exit codes: 0 identical / done / healthy, 1 differences or problems found, 2 error or blocked, 3 restore rolled back (nothing changed)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -83,6 +85,11 @@ pub enum Command {
     /// Which backups in a folder of many hold the picked records: the newest that does, and the
     /// first after it that does not ("gone since"). Exit code 0 if one holds them, 1 if none does.
     Find(snapshots::FindArgs),
+    /// Health check, read-only: orphan rows per relation (live FKs, FKs the backup still has,
+    /// inferred ones) with sample keys, row counts and sizes, tables without a primary key,
+    /// sequences behind their column, types changed since the backup, tables missing.
+    /// Exit code 0 healthy, 1 problems found, 2 error.
+    Check(check::CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +177,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Demo(args) => crate::demo::run(args.dir, !args.print, cli.theme.as_deref()).await,
         Command::Snapshots(args) => snapshots::run_snapshots(&args),
         Command::Find(args) => snapshots::run_find(&args),
+        Command::Check(args) => check::run_check(&args).await,
     }
 }
 

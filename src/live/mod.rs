@@ -4,12 +4,14 @@
 
 mod copy_text;
 mod db_url;
+mod health;
 mod postgres;
 mod sqlite;
 mod sqlite_ddl;
 mod writer;
 
 pub use db_url::DbUrl;
+pub use health::{orphan_sql, JoinColumn, OrphanQuery, Orphans, SerialSequence, ORPHAN_SAMPLES};
 pub use writer::Writer;
 
 use crate::catalog::{quote_ident, Catalog, Dialect, Table, TableName};

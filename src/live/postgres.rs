@@ -71,11 +71,11 @@ impl PgLive {
         })
     }
 
-    fn err(&self, context: &str, e: &sqlx::Error) -> Error {
+    pub(super) fn err(&self, context: &str, e: &sqlx::Error) -> Error {
         db_error(&self.url, context, e)
     }
 
-    async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
+    pub(super) async fn acquire(&self) -> Result<PoolConnection<Postgres>> {
         self.pool
             .acquire()
             .await
@@ -85,7 +85,7 @@ impl PgLive {
     /// `BEGIN ... READ ONLY` (repeatable read: the catalog's several queries see
     /// one snapshot) plus local timeouts and output settings that make
     /// COPY text stable (UTC, ISO dates, shortest exact floats, hex bytea).
-    async fn begin_read<'c>(
+    pub(super) async fn begin_read<'c>(
         &self,
         conn: &'c mut PgConnection,
     ) -> Result<Transaction<'c, Postgres>> {

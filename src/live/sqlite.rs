@@ -75,7 +75,7 @@ impl SqliteLive {
     }
 
     /// Run `f` in a read transaction on a pooled connection.
-    async fn with_read<T>(
+    pub(super) async fn with_read<T>(
         &self,
         context: &str,
         f: impl for<'t> FnOnce(

@@ -2,9 +2,11 @@
 //! functions from reports to strings. Every string that came from a backup
 //! passes through [`visible`] before it reaches a terminal.
 
+mod check_text;
 mod diff_text;
 mod inspect_text;
 
+pub use check_text::render_check;
 pub use diff_text::render_diff;
 pub use inspect_text::render_inspect;
 
