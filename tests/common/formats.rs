@@ -136,7 +136,6 @@ fn json_folder(url: &str, dir: &Path) {
 pub fn make_all(source: &TestPg, snapshot: &TestPg, dir: &Path) -> Vec<Made> {
     let url = source.url();
     let at = |name: &str| -> PathBuf { dir.join(name) };
-    let text = |p: PathBuf| p.display().to_string();
     json_folder(&url, &at("json"));
     pg_dump(&url, &[], &at("plain.sql"));
     pg_dump(&url, &["-Z", "6"], &at("plain.sql.gz"));
@@ -152,51 +151,28 @@ pub fn make_all(source: &TestPg, snapshot: &TestPg, dir: &Path) -> Vec<Made> {
     run(Command::new("pg_restore")
         .args(["--no-owner", "-d", &snapshot.url()])
         .arg(at("custom.dump")));
-    vec![
-        Made {
-            format: "json",
-            detected: "json-directory",
-            backup: text(at("json")),
-        },
-        Made {
-            format: "plain",
-            detected: "pg-dump-plain",
-            backup: text(at("plain.sql")),
-        },
-        Made {
-            format: "plain gzip",
-            detected: "pg-dump-plain",
-            backup: text(at("plain.sql.gz")),
-        },
-        Made {
-            format: "inserts",
-            detected: "pg-dump-plain",
-            backup: text(at("inserts.sql")),
-        },
-        Made {
-            format: "column inserts",
-            detected: "pg-dump-plain",
-            backup: text(at("column-inserts.sql")),
-        },
-        Made {
-            format: "custom",
-            detected: "pg-dump-custom",
-            backup: text(at("custom.dump")),
-        },
-        Made {
-            format: "directory",
-            detected: "pg-dump-directory",
-            backup: text(at("directory")),
-        },
-        Made {
-            format: "tar",
-            detected: "pg-dump-tar",
-            backup: text(at("archive.tar")),
-        },
-        Made {
-            format: "restored snapshot",
-            detected: "database",
-            backup: snapshot.url(),
-        },
-    ]
+    let files = [
+        ("json", "json-directory", "json"),
+        ("plain", "pg-dump-plain", "plain.sql"),
+        ("plain gzip", "pg-dump-plain", "plain.sql.gz"),
+        ("inserts", "pg-dump-plain", "inserts.sql"),
+        ("column inserts", "pg-dump-plain", "column-inserts.sql"),
+        ("custom", "pg-dump-custom", "custom.dump"),
+        ("directory", "pg-dump-directory", "directory"),
+        ("tar", "pg-dump-tar", "archive.tar"),
+    ];
+    let mut made: Vec<Made> = files
+        .into_iter()
+        .map(|(format, detected, file)| Made {
+            format,
+            detected,
+            backup: at(file).display().to_string(),
+        })
+        .collect();
+    made.push(Made {
+        format: "restored snapshot",
+        detected: "database",
+        backup: snapshot.url(),
+    });
+    made
 }
