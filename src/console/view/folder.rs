@@ -35,17 +35,20 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text:width$}")
 }
 
+/// The snapshot-name column: the longest name as shown, within half the room.
+fn name_width<'a>(names: impl Iterator<Item = &'a str>, room: usize) -> usize {
+    names
+        .map(|n| visible(n).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, (room / 2).max(8))
+}
+
 pub(super) fn draw_chooser(frame: &mut Frame<'_>, area: Rect, app: &App, c: &Chooser, t: &Theme) {
     let current = app.folder.as_ref().map(|f| f.current.as_str());
     let width = area.width.saturating_sub(8).min(110);
     let room = usize::from(width.saturating_sub(4));
-    let name_w = c
-        .rows
-        .iter()
-        .map(|r| visible(&r.name).chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(8, room / 2);
+    let name_w = name_width(c.rows.iter().map(|r| r.name.as_str()), room);
     let time_w = time_width(c.rows.iter().map(|r| r.time.as_ref()));
     let mut lines: Vec<Line> = Vec::new();
     let status = match (&c.error, c.loading, c.rows.len()) {
@@ -119,13 +122,7 @@ pub(super) fn draw_find(frame: &mut Frame<'_>, area: Rect, f: &FindBox, t: &Them
         lines.push(Line::styled(clip(&visible(p), room), t.style(Role::Muted)));
     }
     if let Some(found) = &f.found {
-        let name_w = found
-            .rows
-            .iter()
-            .map(|r| visible(&r.name).chars().count())
-            .max()
-            .unwrap_or(0)
-            .clamp(8, room / 2);
+        let name_w = name_width(found.rows.iter().map(|r| r.name.as_str()), room);
         let time_w = time_width(found.rows.iter().map(|r| r.time.as_ref()));
         let offset = f.cursor.window_start(LIST_ROWS);
         for (i, r) in found.rows.iter().enumerate().skip(offset).take(LIST_ROWS) {
