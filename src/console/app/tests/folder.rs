@@ -47,6 +47,30 @@ fn listed() -> Vec<SnapshotRow> {
 }
 
 #[test]
+fn the_chooser_draws_on_a_tiny_terminal() {
+    let mut app = demo_app();
+    in_folder(&mut app, Path::new("backups"), NEW);
+    press(&mut app, Action::Snapshots);
+    update(&mut app, Msg::SnapshotsListed(Ok(listed())));
+    // The name column once asked clamp() for a minimum above its maximum here.
+    for width in [10, 20, 27, 40] {
+        let mut terminal = Terminal::new(TestBackend::new(width, 12)).expect("test backend");
+        terminal
+            .draw(|f| {
+                let theme =
+                    crate::console::theme::Theme::load(None, None, false).expect("dark theme");
+                let keymap = crate::console::keymap::Keymap::default();
+                let look = crate::console::view::Look {
+                    theme: &theme,
+                    keymap: &keymap,
+                };
+                crate::console::view::draw(f, &app, look)
+            })
+            .expect("draw");
+    }
+}
+
+#[test]
 fn without_a_folder_the_keys_say_how_to_open_one() {
     let mut app = demo_app();
     assert_eq!(press(&mut app, Action::Snapshots), None);
