@@ -237,3 +237,58 @@ fn a_table_left_out_as_dependents_stays_in_the_selection_to_bring_it_back() {
         "{effect:?}"
     );
 }
+
+/// Draw at `width` x `height`; panics (fails the test) if any view does.
+fn draw_at(app: &App, width: u16, height: u16) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    let theme = crate::console::theme::Theme::load(None, None, false).expect("dark theme");
+    let keymap = crate::console::keymap::Keymap::default();
+    terminal
+        .draw(|f| {
+            let look = crate::console::view::Look {
+                theme: &theme,
+                keymap: &keymap,
+            };
+            crate::console::view::draw(f, app, look)
+        })
+        .expect("draw");
+}
+
+/// An operator's terminal can be any size, even split to a sliver: every
+/// screen and modal must draw without panicking, however small.
+#[test]
+fn every_screen_draws_on_tiny_terminals() {
+    let demo = demo();
+    let mut states: Vec<(&str, App)> = vec![("tables", demo_app())];
+    let mut app = projects_open(&demo);
+    states.push(("table", app.clone()));
+    press(&mut app, Action::Pick);
+    deliver_plan(&mut app, &demo);
+    states.push(("picked", app.clone()));
+    let mut selection = app.clone();
+    press(&mut selection, Action::NextPane);
+    press(&mut selection, Action::NextPane);
+    press(&mut selection, Action::Open);
+    states.push(("selection", selection));
+    let mut plan = app.clone();
+    press(&mut plan, Action::Plan);
+    states.push(("plan", plan));
+    for (name, action) in [
+        ("help", Action::Help),
+        ("palette", Action::Palette),
+        ("search", Action::Search),
+        ("confirm", Action::Restore),
+    ] {
+        let mut modal = app.clone();
+        press(&mut modal, action);
+        assert!(modal.modal.is_some(), "{name} opens a modal");
+        states.push((name, modal));
+    }
+    for (name, app) in &states {
+        for (w, h) in [(1, 1), (8, 4), (16, 6), (24, 8), (33, 11), (50, 14)] {
+            let drawn =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| draw_at(app, w, h)));
+            assert!(drawn.is_ok(), "{name} panics at {w}x{h}");
+        }
+    }
+}
