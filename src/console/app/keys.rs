@@ -39,6 +39,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         Action::Restore => ask_to_restore(app),
         Action::Snapshots => return super::folder::open_chooser(app),
         Action::FindInSnapshots => return super::folder::find_focused_row(app),
+        Action::Health => return super::health::start(app),
         _ => {
             return match (app.screen, app.pane) {
                 (Screen::Plan, _) => on_plan(app, action),

@@ -21,6 +21,8 @@ pub enum Modal {
     Snapshots(super::folder::Chooser),
     /// Which snapshots hold the focused row.
     FindInSnapshots(super::folder::FindBox),
+    /// The health check running, or its report.
+    Health(super::health::HealthBox),
 }
 
 /// A one-line text field (search, palette, confirmation).

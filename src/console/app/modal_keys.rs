@@ -29,6 +29,7 @@ pub(super) fn on_modal(app: &mut App, modal: Modal, key: Key) -> Option<Effect> 
         Modal::Confirm(c) => on_confirm(app, c, key.text),
         Modal::Snapshots(c) => super::folder::on_chooser(app, c, key),
         Modal::FindInSnapshots(f) => super::folder::on_find(app, f, key),
+        Modal::Health(h) => super::health::on_key(app, h, key),
         Modal::Running(mut r) => {
             let cancel = key.action == Some(Action::Back) && !r.cancelling;
             if cancel {

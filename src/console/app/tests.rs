@@ -48,7 +48,12 @@ fn demo_app() -> App {
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test backend");
+    render_at(app, 30)
+}
+
+/// Drawn on a terminal `height` rows high (100 wide).
+fn render_at(app: &App, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, height)).expect("test backend");
     terminal
         .draw(|f| {
             let theme = crate::console::theme::Theme::load(None, None, false).expect("dark theme");
@@ -539,4 +544,5 @@ fn snapshot_search_everywhere() {
 }
 
 mod folder;
+mod health;
 mod screens;

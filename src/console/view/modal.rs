@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, modal: &Modal, look: L
         Modal::Outcome(o) => draw_outcome(frame, area, o, t),
         Modal::Snapshots(c) => super::folder::draw_chooser(frame, area, app, c, t),
         Modal::FindInSnapshots(f) => super::folder::draw_find(frame, area, f, t),
+        Modal::Health(h) => super::health::draw(frame, area, h, t),
     }
 }
 
