@@ -24,7 +24,7 @@ pub(super) fn on_key(app: &mut App, key: Key) -> Option<Effect> {
 pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
     match action {
         Action::Quit => return Some(Effect::Quit),
-        Action::Help => app.modal = Some(Modal::Help),
+        Action::Help => app.modal = Some(Modal::Help(0)),
         Action::Palette => {
             app.modal = Some(Modal::Palette(Palette {
                 field: TextField::default(),

@@ -234,7 +234,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
         (Some(Modal::Running(_)), _, _) => return vec![Back],
         (Some(Modal::Health(h)), _, _) if h.running() => return vec![Back],
         (Some(Modal::Health(_)), _, _) => return vec![Down, PageDown, Health, Back],
-        (Some(Modal::Help | Modal::Outcome(_)), _, _) => return vec![Back],
+        (Some(Modal::Help(_) | Modal::Outcome(_)), _, _) => return vec![Back],
         (Some(_), _, _) => return vec![Open, Back],
         (None, Screen::Plan, _) => vec![Down, PageDown, Right, WritePlan, Rehearse, Restore, Back],
         (None, _, Pane::Selection) => vec![Down, Open, ToggleDependents, NextPane],
