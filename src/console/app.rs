@@ -4,6 +4,7 @@
 //! Nothing here reads a clock, a file or a database.
 
 pub mod folder;
+pub mod health;
 mod keys;
 pub mod list;
 pub mod modal;
@@ -173,6 +174,11 @@ pub enum Msg {
         generation: u64,
         result: Result<folder::Findings, String>,
     },
+    /// The health check of `generation` finished (or failed).
+    HealthChecked {
+        generation: u64,
+        result: Result<health::Checked, String>,
+    },
 }
 
 /// Work for the edge.
@@ -224,6 +230,11 @@ pub enum Effect {
         spec: String,
     },
     CancelFind,
+    /// Run `lifeboat check` on the live database against the backup.
+    CheckHealth {
+        generation: u64,
+    },
+    CancelHealth,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -270,6 +281,7 @@ pub struct App {
     /// The folder of snapshots, when opened with `--snapshot`.
     pub folder: Option<folder::Folder>,
     pub find_generation: u64,
+    pub health_generation: u64,
     /// Terminal size, for page lengths.
     pub width: u16,
     pub height: u16,
@@ -297,6 +309,7 @@ impl App {
             notice: None,
             folder: None,
             find_generation: 0,
+            health_generation: 0,
             width: 100,
             height: 30,
         }
@@ -471,6 +484,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
         }
         Msg::FoundInSnapshots { generation, result } => {
             folder::found(app, generation, result);
+            None
+        }
+        Msg::HealthChecked { generation, result } => {
+            health::checked(app, generation, result);
             None
         }
     }

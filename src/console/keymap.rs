@@ -75,6 +75,7 @@ actions! {
     Restore => "restore", "restore", "Restore (asks for the database name first)", ["X"];
     Snapshots => "snapshots", "snapshots", "Choose another snapshot of the backup folder (opened with --snapshot)", ["S"];
     FindInSnapshots => "find_in_snapshots", "find elsewhere", "Find the focused row in the folder's other snapshots", ["F"];
+    Health => "health", "health", "Health check of the live database: orphans, keys, sequences, types", ["H"];
     Help => "help", "help", "List every key", ["?"];
     Quit => "quit", "quit", "Quit", ["q", "ctrl-c"];
 }

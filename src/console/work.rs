@@ -45,6 +45,7 @@ struct Current {
 }
 
 mod folder;
+mod health;
 
 pub(crate) struct Work {
     live: Option<Live>,
@@ -64,6 +65,7 @@ pub(crate) struct Work {
     current: Arc<Mutex<Option<Current>>>,
     search: Option<Arc<AtomicBool>>,
     run: Option<Cancel>,
+    health: Option<JoinHandle<()>>,
 }
 
 impl Work {
@@ -86,6 +88,7 @@ impl Work {
             current: Arc::new(Mutex::new(None)),
             search: None,
             run: None,
+            health: None,
         }
     }
 
@@ -124,6 +127,8 @@ impl Work {
                 self.find_in_snapshots(generation, spec)
             }
             Effect::CancelFind => cancel(&mut self.find),
+            Effect::CheckHealth { generation } => self.check_health(generation),
+            Effect::CancelHealth => self.cancel_health(),
         }
     }
 
@@ -139,6 +144,7 @@ impl Work {
         cancel(&mut self.load);
         cancel(&mut self.search);
         cancel(&mut self.find);
+        self.cancel_health();
         if let Some(c) = &self.run {
             c.cancel();
         }

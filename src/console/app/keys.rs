@@ -24,7 +24,7 @@ pub(super) fn on_key(app: &mut App, key: Key) -> Option<Effect> {
 pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
     match action {
         Action::Quit => return Some(Effect::Quit),
-        Action::Help => app.modal = Some(Modal::Help),
+        Action::Help => app.modal = Some(Modal::Help(0)),
         Action::Palette => {
             app.modal = Some(Modal::Palette(Palette {
                 field: TextField::default(),
@@ -39,6 +39,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         Action::Restore => ask_to_restore(app),
         Action::Snapshots => return super::folder::open_chooser(app),
         Action::FindInSnapshots => return super::folder::find_focused_row(app),
+        Action::Health => return super::health::start(app),
         _ => {
             return match (app.screen, app.pane) {
                 (Screen::Plan, _) => on_plan(app, action),

@@ -8,7 +8,9 @@ use crate::console::search::Hit;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Modal {
-    Help,
+    /// Every key; scrolled (the first line shown) when the terminal is
+    /// shorter than the list.
+    Help(usize),
     Search(SearchBox),
     Palette(Palette),
     /// Restore asks for the database's name; only that exact text commits.
@@ -21,6 +23,40 @@ pub enum Modal {
     Snapshots(super::folder::Chooser),
     /// Which snapshots hold the focused row.
     FindInSnapshots(super::folder::FindBox),
+    /// The health check running, or its report.
+    Health(super::health::HealthBox),
+}
+
+/// Lines of the help list: one per action, then how text boxes work.
+pub fn help_lines() -> usize {
+    crate::console::keymap::Action::ALL.len() + 1
+}
+
+/// The help lines a terminal `height` rows high shows at once: all of them
+/// when they fit in the box, else a window above a line saying so.
+pub fn help_window(height: u16) -> usize {
+    let room = usize::from(height.saturating_sub(2));
+    if help_lines() <= room {
+        help_lines()
+    } else {
+        room.saturating_sub(1).max(1)
+    }
+}
+
+/// The help's first line after `m`: stops where the last window is full.
+pub fn help_scroll(top: usize, m: super::list::Move, height: u16) -> usize {
+    use super::list::Move;
+    let window = help_window(height);
+    let last = help_lines().saturating_sub(window);
+    let top = match m {
+        Move::Up => top.saturating_sub(1),
+        Move::Down => top + 1,
+        Move::PageUp => top.saturating_sub(window),
+        Move::PageDown => top + window,
+        Move::Top => 0,
+        Move::Bottom => last,
+    };
+    top.min(last)
 }
 
 /// A one-line text field (search, palette, confirmation).

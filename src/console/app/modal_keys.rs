@@ -18,9 +18,15 @@ const MIN_ROW_QUERY: usize = 2;
 
 pub(super) fn on_modal(app: &mut App, modal: Modal, key: Key) -> Option<Effect> {
     match modal {
-        Modal::Help => {
-            if !matches!(key.action, Some(Action::Back | Action::Help | Action::Quit)) {
-                app.modal = Some(Modal::Help);
+        Modal::Help(top) => {
+            match key.action {
+                Some(Action::Back | Action::Help | Action::Quit) => {}
+                Some(a) => {
+                    let top = super::move_of(a)
+                        .map_or(top, |m| super::modal::help_scroll(top, m, app.height));
+                    app.modal = Some(Modal::Help(top));
+                }
+                None => app.modal = Some(Modal::Help(top)),
             }
             None
         }
@@ -29,6 +35,7 @@ pub(super) fn on_modal(app: &mut App, modal: Modal, key: Key) -> Option<Effect> 
         Modal::Confirm(c) => on_confirm(app, c, key.text),
         Modal::Snapshots(c) => super::folder::on_chooser(app, c, key),
         Modal::FindInSnapshots(f) => super::folder::on_find(app, f, key),
+        Modal::Health(h) => super::health::on_key(app, h, key),
         Modal::Running(mut r) => {
             let cancel = key.action == Some(Action::Back) && !r.cancelling;
             if cancel {

@@ -57,6 +57,10 @@ pub const COMMANDS: &[(&str, Command)] = &[
         Command::Action(Action::FindInSnapshots),
     ),
     (
+        "Health check of the live database (orphans, keys, sequences)",
+        Command::Action(Action::Health),
+    ),
+    (
         "Filter: next row status",
         Command::Action(Action::ToggleFilter),
     ),

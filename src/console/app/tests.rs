@@ -48,7 +48,12 @@ fn demo_app() -> App {
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test backend");
+    render_at(app, 30)
+}
+
+/// Drawn on a terminal `height` rows high (100 wide).
+fn render_at(app: &App, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, height)).expect("test backend");
     terminal
         .draw(|f| {
             let theme = crate::console::theme::Theme::load(None, None, false).expect("dark theme");
@@ -166,7 +171,7 @@ fn opening_a_table_asks_the_edge_for_its_rows_and_back_cancels_a_load() {
 fn help_is_a_modal_that_q_closes_without_quitting() {
     let mut app = demo_app();
     press(&mut app, Action::Help);
-    assert_eq!(app.modal, Some(Modal::Help));
+    assert_eq!(app.modal, Some(Modal::Help(0)));
     assert_eq!(press(&mut app, Action::Quit), None);
     assert_eq!(app.modal, None);
     assert_eq!(press(&mut app, Action::Quit), Some(Effect::Quit));
@@ -437,7 +442,7 @@ fn the_palette_runs_a_command_by_a_fuzzy_name() {
     press(&mut app, Action::Palette);
     typed(&mut app, "help");
     text_key(&mut app, TextKey::Enter);
-    assert_eq!(app.modal, Some(Modal::Help));
+    assert_eq!(app.modal, Some(Modal::Help(0)));
 }
 
 #[test]
@@ -461,6 +466,34 @@ fn snapshot_help() {
     let mut app = demo_app();
     press(&mut app, Action::Help);
     insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn help_scrolls_when_the_terminal_is_too_short_for_every_key() {
+    let mut app = demo_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 100,
+            height: 20,
+        },
+    );
+    press(&mut app, Action::Help);
+    let top = render_at(&app, 20);
+    assert!(top.contains("Move up"), "{top}");
+    assert!(!top.contains("List every key"), "{top}");
+    assert!(top.contains("lines 1–17 of 27"), "{top}");
+    press(&mut app, Action::Down);
+    assert_eq!(app.modal, Some(Modal::Help(1)));
+    press(&mut app, Action::Bottom);
+    assert_eq!(app.modal, Some(Modal::Help(10)));
+    let bottom = render_at(&app, 20);
+    assert!(bottom.contains("List every key"), "{bottom}");
+    assert!(!bottom.contains("Move up"), "{bottom}");
+    press(&mut app, Action::PageDown);
+    assert_eq!(app.modal, Some(Modal::Help(10)), "stops at the end");
+    press(&mut app, Action::Back);
+    assert_eq!(app.modal, None);
 }
 
 #[test]
@@ -539,4 +572,5 @@ fn snapshot_search_everywhere() {
 }
 
 mod folder;
+mod health;
 mod screens;

@@ -3,6 +3,7 @@
 //! [`visible`] so no control character reaches the terminal.
 
 mod folder;
+mod health;
 mod modal;
 pub mod plan;
 pub mod selection;
@@ -231,7 +232,9 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
     let picked = !app.picks.is_empty();
     let mut keys = match (&app.modal, app.screen, app.pane) {
         (Some(Modal::Running(_)), _, _) => return vec![Back],
-        (Some(Modal::Help | Modal::Outcome(_)), _, _) => return vec![Back],
+        (Some(Modal::Health(h)), _, _) if h.running() => return vec![Back],
+        (Some(Modal::Health(_)), _, _) => return vec![Down, PageDown, Health, Back],
+        (Some(Modal::Help(_) | Modal::Outcome(_)), _, _) => return vec![Back],
         (Some(_), _, _) => return vec![Open, Back],
         (None, Screen::Plan, _) => vec![Down, PageDown, Right, WritePlan, Rehearse, Restore, Back],
         (None, _, Pane::Selection) => vec![Down, Open, ToggleDependents, NextPane],

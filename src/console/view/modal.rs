@@ -15,7 +15,7 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, modal: &Modal, look: Look<'_>) {
     let t = look.theme;
     match modal {
-        Modal::Help => draw_help(frame, area, look),
+        Modal::Help(top) => draw_help(frame, area, *top, look),
         Modal::Search(s) => draw_search(frame, area, s, t),
         Modal::Palette(p) => draw_palette(frame, area, p, look),
         Modal::Confirm(c) => draw_confirm(frame, area, app, c, t),
@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, modal: &Modal, look: L
         Modal::Outcome(o) => draw_outcome(frame, area, o, t),
         Modal::Snapshots(c) => super::folder::draw_chooser(frame, area, app, c, t),
         Modal::FindInSnapshots(f) => super::folder::draw_find(frame, area, f, t),
+        Modal::Health(h) => super::health::draw(frame, area, h, t),
     }
 }
 
@@ -48,8 +49,9 @@ pub(super) fn framed<'a>(title: &str, role: Role, t: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), t.style(Role::Title)))
 }
 
-/// Every binding, from the keymap in use.
-fn draw_help(frame: &mut Frame<'_>, area: Rect, look: Look<'_>) {
+/// Every binding, from the keymap in use; a window of them from line `top`
+/// when the terminal is too short for all.
+fn draw_help(frame: &mut Frame<'_>, area: Rect, top: usize, look: Look<'_>) {
     let help: Vec<(String, String)> = Action::ALL
         .iter()
         .map(|&a| (look.keymap.keys_for(a), a.description().to_owned()))
@@ -73,6 +75,19 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect, look: Look<'_>) {
         look.theme.style(Role::Muted),
     ));
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let window = crate::console::app::modal::help_window(area.height);
+    if window < lines.len() {
+        let total = lines.len();
+        lines = lines.into_iter().skip(top).take(window).collect();
+        lines.push(Line::styled(
+            format!(
+                "lines {}–{} of {total}; ↑↓ pgup/pgdn scroll",
+                top + 1,
+                top + lines.len()
+            ),
+            look.theme.style(Role::Muted),
+        ));
+    }
     let width = (widest as u16 + 2).min(area.width);
     let rect = popup(frame, area, width, lines.len() as u16 + 2);
     frame.render_widget(

@@ -36,6 +36,7 @@ impl Work {
         cancel(&mut self.load);
         cancel(&mut self.search);
         cancel(&mut self.find);
+        self.cancel_health();
         if let Some(task) = self.planning.take() {
             task.abort();
         }
