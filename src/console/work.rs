@@ -2,18 +2,18 @@
 //! the open table's rows, the plan, a search, a rehearsal or restore. Each
 //! reports back as a [`Msg`]; each can be cancelled (a restore by rolling
 //! back). Everything goes through the same library calls as the CLI.
+//! Searches are in `work/search.rs`, snapshots in `work/folder.rs`, the
+//! health check in `work/health.rs`.
 
-use super::app::modal::{Found, Outcome, SearchScope};
+use super::app::modal::Outcome;
 use super::app::table_view::Rows;
 use super::app::{Effect, Msg, PlanData, RunMode};
 use super::run::{send, Sender};
 use crate::backup::Backup;
-use crate::browse::{load_table_rows, CellText, TableRows};
-use crate::console::search::{rows_fn, RowSearch, SearchRow};
+use crate::browse::{load_table_rows, TableRows};
 use crate::diff::{diff, DiffOptions, TableDiff, TableStatus};
 use crate::error::{Error, Result};
 use crate::live::{DbUrl, LiveDb};
-use crate::report::visible;
 use crate::restore::pick::{parse_pick, PickSpec};
 use crate::restore::progress::{Cancel, RunEvent};
 use crate::restore::run::{self as restore_run, journal_options, RunRequest};
@@ -21,16 +21,12 @@ use crate::restore::script::ScriptOptions;
 use crate::restore::selection::SelectOptions;
 use crate::restore::summary::explain;
 use crate::restore::{execute, prepare, Prepared};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinHandle;
-
-/// Row hits a search keeps.
-const SEARCH_CAP: usize = 200;
 
 type Live = Arc<(DbUrl, LiveDb)>;
 /// A table's name and its loaded rows.
@@ -46,6 +42,7 @@ struct Current {
 
 mod folder;
 mod health;
+mod search;
 
 pub(crate) struct Work {
     live: Option<Live>,
@@ -327,44 +324,6 @@ impl Work {
             send(&tx, Msg::RunDone(outcome));
         });
     }
-
-    fn search(&mut self, generation: u64, scope: SearchScope, query: String) {
-        cancel(&mut self.search);
-        let stop = Arc::new(AtomicBool::new(false));
-        self.search = Some(stop.clone());
-        let tx = self.tx.clone();
-        match scope {
-            SearchScope::Everywhere => {
-                let backup = self.backup();
-                tokio::task::spawn_blocking(move || {
-                    search_everywhere(&backup, &query, generation, &stop, &tx)
-                });
-            }
-            SearchScope::Table(name) => {
-                let rows = self
-                    .rows_slot
-                    .lock()
-                    .ok()
-                    .and_then(|s| s.clone())
-                    .filter(|(n, _)| *n == name);
-                let Some((_, rows)) = rows else {
-                    let progress = Some("this table's rows are not loaded yet".to_owned());
-                    send(
-                        &tx,
-                        Msg::SearchFound {
-                            generation,
-                            rows: Vec::new(),
-                            progress,
-                        },
-                    );
-                    return;
-                };
-                tokio::task::spawn_blocking(move || {
-                    search_table(&name, &rows, &query, generation, &stop, &tx)
-                });
-            }
-        }
-    }
 }
 
 /// Diff `backup` in the background, sending each table as it is done,
@@ -509,123 +468,4 @@ fn outcome_of(mode: RunMode, report: &restore_run::RunReport) -> Outcome {
             .collect(),
         scroll: 0,
     }
-}
-
-fn search_everywhere(
-    backup: &Backup,
-    query: &str,
-    generation: u64,
-    stop: &AtomicBool,
-    tx: &Sender,
-) {
-    use crate::console::search::{search_backup, BackupSearchProgress};
-    let progress = |p: BackupSearchProgress| {
-        if !p.done && !stop.load(Ordering::Relaxed) {
-            let text = format!(
-                "searching: {} rows read, {} of {} tables",
-                p.rows_scanned, p.tables_done, p.tables_total
-            );
-            send(
-                tx,
-                Msg::SearchFound {
-                    generation,
-                    rows: Vec::new(),
-                    progress: Some(text),
-                },
-            );
-        }
-    };
-    let msg = match search_backup(backup, query, SEARCH_CAP, stop, progress) {
-        Ok(hits) => Msg::SearchFound {
-            generation,
-            rows: hits
-                .into_iter()
-                .map(|h| Found::Row {
-                    table: h.table_name,
-                    line: Some(h.line),
-                    entry: None,
-                    column: visible(&h.column_name).into_owned(),
-                    snippet: h.snippet,
-                    positions: h.positions,
-                })
-                .collect(),
-            progress: None,
-        },
-        Err(e) => Msg::SearchFound {
-            generation,
-            rows: Vec::new(),
-            progress: Some(format!("search failed: {e}")),
-        },
-    };
-    if !stop.load(Ordering::Relaxed) {
-        send(tx, msg);
-    }
-}
-
-/// One entry of the open table as the row search reads it: the backup's
-/// value where there is one, else the live value.
-struct EntryRow<'a> {
-    rows: &'a TableRows,
-    entry: usize,
-}
-
-impl SearchRow for EntryRow<'_> {
-    fn cell_count(&self) -> usize {
-        self.rows.columns.len()
-    }
-
-    fn text(&self, column: usize) -> Option<Cow<'_, str>> {
-        let cell = match self.rows.backup_cell(self.entry, column) {
-            CellText::Absent => self.rows.live_cell(self.entry, column),
-            cell => cell,
-        };
-        cell.text().map(Cow::Borrowed)
-    }
-}
-
-/// Rows searched between checks for a newer query.
-const SEARCH_CHUNK: usize = 50_000;
-
-fn search_table(
-    name: &str,
-    rows: &TableRows,
-    query: &str,
-    generation: u64,
-    stop: &AtomicBool,
-    tx: &Sender,
-) {
-    let source = rows_fn(rows.len(), |entry| EntryRow { rows, entry });
-    let mut search = RowSearch::new(query, rows.len(), SEARCH_CAP);
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
-        if search.search_chunk(&source, SEARCH_CHUNK).done {
-            break;
-        }
-    }
-    let found = search
-        .hits(&source)
-        .into_iter()
-        .map(|h| Found::Row {
-            table: name.to_owned(),
-            line: rows.line(h.row),
-            entry: u32::try_from(h.row).ok(),
-            column: rows
-                .columns
-                .get(h.column)
-                .map(|c| visible(&c.name).into_owned())
-                .unwrap_or_default(),
-            snippet: h.snippet,
-            positions: h.positions,
-        })
-        .collect();
-    send(
-        tx,
-        Msg::SearchFound {
-            generation,
-            rows: found,
-            progress: None,
-        },
-    );
 }
