@@ -14,7 +14,6 @@ use lifeboat::catalog::TableName;
 use lifeboat::value::Cell;
 use sqlx::postgres::PgPoolCopyExt;
 use std::path::Path;
-use std::process::Command;
 
 const SETUP: &str = r#"
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -65,14 +64,9 @@ const TABLES: [&str; 6] = [
     "public.vector-sync-status",
 ];
 
+/// `pg_dump --format=FORMAT` of the test database into `out`.
 fn pg_dump(pg: &TestPg, format: &str, out: &Path) {
-    let status = Command::new("pg_dump")
-        .arg(format!("--format={format}"))
-        .arg(format!("--file={}", out.display()))
-        .arg(pg.url())
-        .status()
-        .expect("run pg_dump (is it on PATH?)");
-    assert!(status.success(), "pg_dump failed: {status}");
+    common::pg_dump(pg, out, &[&format!("--format={format}")]);
 }
 
 type Rows = Vec<Vec<Option<String>>>;
@@ -275,13 +269,7 @@ async fn a_data_only_archive_takes_names_with_spaces_from_the_copy_headers() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("data.dump");
-    let status = Command::new("pg_dump")
-        .args(["--data-only", "--format=custom"])
-        .arg(format!("--file={}", path.display()))
-        .arg(pg.url())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::pg_dump(&pg, &path, &["--data-only", "--format=custom"]);
     let backup = Backup::open(&path).unwrap();
     assert_eq!(
         table_names(&backup),

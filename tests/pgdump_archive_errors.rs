@@ -11,14 +11,9 @@ use lifeboat::catalog::TableName;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `pg_dump --format=FORMAT` of the test database into `out`.
 fn pg_dump(pg: &TestPg, format: &str, out: &Path) {
-    let status = Command::new("pg_dump")
-        .arg(format!("--format={format}"))
-        .arg(format!("--file={}", out.display()))
-        .arg(pg.url())
-        .status()
-        .expect("run pg_dump (is it on PATH?)");
-    assert!(status.success(), "pg_dump failed: {status}");
+    common::pg_dump(pg, out, &[&format!("--format={format}")]);
 }
 
 fn t(schema: &str, name: &str) -> TableName {

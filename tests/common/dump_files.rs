@@ -8,10 +8,15 @@ use std::process::Command;
 /// `pg_dump ARGS --file=OUT URL` of the test database, in UTC (so a
 /// `--verbose` start time has a zone that converts); panics with its stderr.
 pub fn pg_dump(pg: &TestPg, out: &Path, args: &[&str]) {
+    pg_dump_url(&pg.url(), out, args);
+}
+
+/// [`pg_dump`] of any database URL.
+pub fn pg_dump_url(url: &str, out: &Path, args: &[&str]) {
     let output = Command::new("pg_dump")
         .args(args)
         .arg(format!("--file={}", out.display()))
-        .arg(pg.url())
+        .arg(url)
         .env("TZ", "UTC")
         .output()
         .expect("run pg_dump (is it on PATH?)");

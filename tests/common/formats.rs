@@ -4,7 +4,7 @@
 //! directory and tar archives, and a snapshot restored into a scratch
 //! database.
 
-use super::TestPg;
+use super::{pg_dump_url, TestPg};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -96,14 +96,6 @@ fn run(cmd: &mut Command) {
     );
 }
 
-fn pg_dump(url: &str, args: &[&str], out: &Path) {
-    run(Command::new("pg_dump")
-        .args(args)
-        .arg("-f")
-        .arg(out)
-        .arg(url));
-}
-
 /// Each table as JSON lines, the way an application's exporter writes it
 /// (`row_to_json` per row; a partitioned table through its parent), and
 /// the schema from `pg_dump --schema-only`.
@@ -128,7 +120,7 @@ fn json_folder(url: &str, dir: &Path) {
         );
         std::fs::write(dir.join(format!("{file}.jsonl")), &out.stdout).expect("write jsonl");
     }
-    pg_dump(url, &["--schema-only"], &dir.join("schema.sql"));
+    pg_dump_url(url, &dir.join("schema.sql"), &["--schema-only"]);
 }
 
 /// Every format, made from `source` into `dir`; `snapshot` is an empty
@@ -137,17 +129,17 @@ pub fn make_all(source: &TestPg, snapshot: &TestPg, dir: &Path) -> Vec<Made> {
     let url = source.url();
     let at = |name: &str| -> PathBuf { dir.join(name) };
     json_folder(&url, &at("json"));
-    pg_dump(&url, &[], &at("plain.sql"));
-    pg_dump(&url, &["-Z", "6"], &at("plain.sql.gz"));
-    pg_dump(&url, &["--inserts"], &at("inserts.sql"));
-    pg_dump(
+    pg_dump_url(&url, &at("plain.sql"), &[]);
+    pg_dump_url(&url, &at("plain.sql.gz"), &["-Z", "6"]);
+    pg_dump_url(&url, &at("inserts.sql"), &["--inserts"]);
+    pg_dump_url(
         &url,
-        &["--column-inserts", "--rows-per-insert=3"],
         &at("column-inserts.sql"),
+        &["--column-inserts", "--rows-per-insert=3"],
     );
-    pg_dump(&url, &["-Fc"], &at("custom.dump"));
-    pg_dump(&url, &["-Fd"], &at("directory"));
-    pg_dump(&url, &["-Ft"], &at("archive.tar"));
+    pg_dump_url(&url, &at("custom.dump"), &["-Fc"]);
+    pg_dump_url(&url, &at("directory"), &["-Fd"]);
+    pg_dump_url(&url, &at("archive.tar"), &["-Ft"]);
     run(Command::new("pg_restore")
         .args(["--no-owner", "-d", &snapshot.url()])
         .arg(at("custom.dump")));

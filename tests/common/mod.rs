@@ -26,7 +26,7 @@ pub use backup_dir::{write_backup, write_file};
 #[allow(unused_imports)]
 pub use diffing::{run_diff, table};
 #[allow(unused_imports)]
-pub use dump_files::{gzip_copy, pg_dump};
+pub use dump_files::{gzip_copy, pg_dump, pg_dump_url};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 

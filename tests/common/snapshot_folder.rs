@@ -145,18 +145,7 @@ impl Root {
     /// `pg_dump ARGS -f ROOT/NAME URL` (plain, `-Z6`, `-Fc`, `-Fd`, `-Ft`...).
     pub fn pg_dump(&self, name: &str, url: &str, args: &[&str]) -> PathBuf {
         let path = self.path().join(name);
-        let out = std::process::Command::new("pg_dump")
-            .args(args)
-            .arg("-f")
-            .arg(&path)
-            .arg(url)
-            .output()
-            .expect("run pg_dump");
-        assert!(
-            out.status.success(),
-            "pg_dump: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        super::pg_dump_url(url, &path, args);
         path
     }
 
