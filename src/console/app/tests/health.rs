@@ -4,10 +4,8 @@
 //! a small hand-built report with orphans and their sample keys.
 
 use super::*;
-use crate::backup::Backup;
 use crate::check::{check, CheckOptions, HealthReport, RelationHealth, SequenceHealth};
 use crate::console::app::health::{lines_of, Checked, HealthBox, Tone};
-use crate::live::{DbUrl, LiveDb, LiveOptions};
 use crate::restore::relations::RelationOrigin;
 
 fn health_box(app: &App) -> &HealthBox {
@@ -35,16 +33,7 @@ fn demo_report() -> (tempfile::TempDir, HealthReport) {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let dir = tempfile::Builder::new()
-            .prefix("lbhealth")
-            .tempdir()
-            .expect("tempdir");
-        let demo = crate::demo::build(dir.path()).await.expect("demo");
-        let url = DbUrl::parse(&demo.live_db.display().to_string()).expect("url");
-        let live = LiveDb::connect(&url, &LiveOptions::default())
-            .await
-            .expect("live");
-        let backup = Backup::open(&demo.backup_dir).expect("backup");
+        let (dir, live, backup) = super::screens::demo_sides("lbhealth").await;
         let report = check(&live, Some(&backup), &CheckOptions::default())
             .await
             .expect("check");

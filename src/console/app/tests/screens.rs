@@ -24,22 +24,29 @@ pub(super) struct Demo {
 
 pub(super) const TOETHELINE: &str = "projects:id=6bcfc45d-6b85-47db-942b-08bf220127f3";
 
+/// The bundled demo built in a new temporary directory named `prefix...`:
+/// its live SQLite database connected, its backup opened.
+pub(super) async fn demo_sides(prefix: &str) -> (tempfile::TempDir, LiveDb, Backup) {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("tempdir");
+    let demo = crate::demo::build(dir.path()).await.expect("demo");
+    let url = DbUrl::parse(&demo.live_db.display().to_string()).expect("url");
+    let live = LiveDb::connect(&url, &LiveOptions::default())
+        .await
+        .expect("live");
+    let backup = Backup::open(&demo.backup_dir).expect("backup");
+    (dir, live, backup)
+}
+
 pub(super) fn demo() -> Demo {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let dir = tempfile::Builder::new()
-            .prefix("lbdemo")
-            .tempdir()
-            .expect("tempdir");
-        let demo = crate::demo::build(dir.path()).await.expect("demo");
-        let url = DbUrl::parse(&demo.live_db.display().to_string()).expect("url");
-        let live = LiveDb::connect(&url, &LiveOptions::default())
-            .await
-            .expect("live");
-        let backup = Backup::open(&demo.backup_dir).expect("backup");
+        let (dir, live, backup) = demo_sides("lbdemo").await;
         let rows = load_table_rows(
             Some(&live),
             &backup,
