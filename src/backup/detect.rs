@@ -15,28 +15,26 @@ const SNIFF_BYTES: usize = 8 * 1024;
 pub(crate) enum Detected {
     /// A directory of per-table files (JSON, JSON lines, CSV).
     JsonDirectory,
-    /// A `pg_dump -Fd` directory (it holds `toc.dat`).
-    PgArchiveDirectory,
+    /// A `pg_dump` custom, directory or tar archive, as the archive reader
+    /// itself recognises them (`pgdump::archive::detect`).
+    PgArchive,
     /// One JSON document (`{"table": [rows]}` or a single table's array).
     Json,
     /// SQL text: a plain `pg_dump`, possibly gzipped.
     PgDumpPlain,
-    /// A `pg_dump -Fc` archive (magic `PGDMP`).
-    PgArchiveCustom,
-    /// A `pg_dump -Ft` archive (a tar whose first member is `toc.dat`).
-    PgArchiveTar,
     /// A SQLite database file.
     Sqlite,
 }
 
 pub(crate) fn detect(path: &Path) -> Result<Detected> {
+    // One recogniser for archives: the reader's own, which also knows a
+    // directory archive's toc.dat given by itself.
+    if super::pgdump::archive::detect(path)?.is_some() {
+        return Ok(Detected::PgArchive);
+    }
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
     if meta.is_dir() {
-        return Ok(if path.join("toc.dat").is_file() {
-            Detected::PgArchiveDirectory
-        } else {
-            Detected::JsonDirectory
-        });
+        return Ok(Detected::JsonDirectory);
     }
     if !meta.is_file() {
         return Err(Error::Io {
@@ -45,8 +43,8 @@ pub(crate) fn detect(path: &Path) -> Result<Detected> {
         });
     }
     let raw = head(File::open(path).map_err(|e| Error::io(path, &e))?, path)?;
-    if let Some(found) = binary_format(&raw) {
-        return Ok(found);
+    if raw.starts_with(b"SQLite format 3\0") {
+        return Ok(Detected::Sqlite);
     }
     let text = if raw.starts_with(&[0x1f, 0x8b]) {
         let file = File::open(path).map_err(|e| Error::io(path, &e))?;
@@ -83,20 +81,6 @@ fn head(mut reader: impl Read, path: &Path) -> Result<Vec<u8>> {
     }
     buf.truncate(got);
     Ok(buf)
-}
-
-fn binary_format(raw: &[u8]) -> Option<Detected> {
-    if raw.starts_with(b"SQLite format 3\0") {
-        return Some(Detected::Sqlite);
-    }
-    if raw.starts_with(b"PGDMP") {
-        return Some(Detected::PgArchiveCustom);
-    }
-    // ustar header: member name at 0, magic at 257.
-    if raw.len() >= 262 && &raw[257..262] == b"ustar" && raw.starts_with(b"toc.dat\0") {
-        return Some(Detected::PgArchiveTar);
-    }
-    None
 }
 
 /// JSON starts with `{` or `[`; SQL with a comment, a psql meta-command or
@@ -153,19 +137,21 @@ mod tests {
 
     #[test]
     fn binary_formats_by_magic() {
-        assert_eq!(
-            binary_format(b"SQLite format 3\0rest"),
-            Some(Detected::Sqlite)
-        );
-        assert_eq!(
-            binary_format(b"PGDMP\x01\x0e"),
-            Some(Detected::PgArchiveCustom)
-        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).expect("write");
+            path
+        };
+        let sqlite = file("a.bin", b"SQLite format 3\0rest");
+        assert_eq!(detect(&sqlite).ok(), Some(Detected::Sqlite));
+        let custom = file("b.bin", b"PGDMP\x01\x0e\x00\x04\x08\x01\x01");
+        assert_eq!(detect(&custom).ok(), Some(Detected::PgArchive));
         let mut tar = vec![0u8; 512];
         tar[..8].copy_from_slice(b"toc.dat\0");
         tar[257..262].copy_from_slice(b"ustar");
-        assert_eq!(binary_format(&tar), Some(Detected::PgArchiveTar));
+        assert_eq!(detect(&file("c.bin", &tar)).ok(), Some(Detected::PgArchive));
         tar[..8].copy_from_slice(b"other\0\0\0");
-        assert_eq!(binary_format(&tar), None);
+        assert_eq!(detect(&file("d.bin", &tar)).ok(), None);
     }
 }

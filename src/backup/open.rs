@@ -25,9 +25,7 @@ pub(crate) fn open(path: &Path) -> Result<Backup> {
         Detected::JsonDirectory => open_dir(path),
         Detected::Json => open_json_file(path),
         Detected::PgDumpPlain => super::plain_dump::open(path, created_from_names(path)),
-        Detected::PgArchiveCustom | Detected::PgArchiveDirectory | Detected::PgArchiveTar => {
-            Ok(pgdump::Archive::open(path)?.into_backup())
-        }
+        Detected::PgArchive => Ok(pgdump::Archive::open(path)?.into_backup()),
         Detected::Sqlite => super::database::open_file(path),
     }
 }
