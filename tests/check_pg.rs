@@ -9,6 +9,7 @@ mod common;
 use common::{write_backup, TestPg};
 use lifeboat::backup::Backup;
 use lifeboat::check::{check, CheckOptions, HealthReport, RelationHealth, SKIPPED_FAST};
+use lifeboat::diff::schema::ConstraintKind;
 use lifeboat::live::{DbUrl, LiveDb, LiveOptions};
 use lifeboat::restore::relations::RelationOrigin;
 use std::collections::BTreeSet;
@@ -255,6 +256,47 @@ async fn incident4_finds_exactly_the_planted_orphans() {
     assert_eq!(users.and_then(|t| t.rows), Some(9));
     assert!(users.and_then(|t| t.size_bytes).is_some_and(|s| s > 0));
     assert!(report.has_problems());
+
+    // The FKs the conversion dropped, each with the rows recreating it would
+    // meet (the same orphans); memberships → users was recreated, auth_configs
+    // is gone with its own.
+    let missing: BTreeSet<(String, String, u64)> = report
+        .missing_constraints
+        .iter()
+        .map(|c| {
+            assert_eq!(c.kind, ConstraintKind::ForeignKey, "{c:?}");
+            assert!(c.error.is_none() && c.skipped.is_none(), "{c:?}");
+            let n = c.violations.expect("counted");
+            (c.table.clone(), c.name.clone().unwrap_or_default(), n)
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, u64)> = [
+        ("users", "users_organization_fk", 2),
+        ("organizations", "organizations_owner_fk", 1),
+        ("projects", "projects_organization_fk", 0),
+        ("projects", "projects_created_by_fk", 1),
+        ("memberships", "memberships_organization_fk", 0),
+        ("audit_events", "audit_events_actor_fk", 0),
+    ]
+    .iter()
+    .map(|(t, n, c)| (format!("public.{t}"), (*n).to_string(), *c))
+    .collect();
+    assert_eq!(missing, expected);
+    let users_fk = report
+        .missing_constraints
+        .iter()
+        .find(|c| c.name.as_deref() == Some("users_organization_fk"))
+        .expect("users fk");
+    assert_eq!(users_fk.samples, [vec![org(91)], vec![org(93)]]);
+    assert_eq!(
+        users_fk.definition,
+        "FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\" (\"id\")"
+    );
+    let totals = report.constraint_counts.expect("counts");
+    assert_eq!(
+        totals.line(),
+        "constraints: foreign keys live 1 / backup 8, unique 0/0, checks 0/0, primary keys 6/6"
+    );
 }
 
 #[tokio::test]
@@ -279,6 +321,28 @@ async fn a_clean_database_reports_no_problems() {
         .iter()
         .all(|r| r.orphans == Some(0) && r.origin == RelationOrigin::Live));
     assert!(report.missing_tables.is_empty() && report.type_differences.is_empty());
+    assert!(report.missing_constraints.is_empty());
+    let totals = report.constraint_counts.expect("counts");
+    assert_eq!(totals.live, totals.backup);
+    assert_eq!(totals.live.foreign_keys, 8);
+
+    // The same clean database against a backup with one CHECK more: that
+    // alone is a problem, with the rows it would reject (none, here).
+    let with_check = format!(
+        "{BACKUP_SCHEMA}\nALTER TABLE users ADD CONSTRAINT email_has_at CHECK (email LIKE '%@%');"
+    );
+    let dir = write_backup(&[("schema.sql", with_check), ("users.json", "[]".into())]);
+    let backup = Backup::open(dir.path()).expect("open backup");
+    let report = run_check(&pg, Some(&backup), false).await;
+    assert!(report.has_problems());
+    assert_eq!(report.missing_constraints.len(), 1, "{report:#?}");
+    let c = &report.missing_constraints[0];
+    assert_eq!(
+        (c.kind.clone(), c.definition.as_str(), c.violations),
+        (ConstraintKind::Check, "CHECK (email LIKE '%@%')", Some(0))
+    );
+    let totals = report.constraint_counts.expect("counts");
+    assert_eq!((totals.live.checks, totals.backup.checks), (0, 1));
     assert!(report.sequences.iter().all(|s| !s.behind) && !report.sequences.is_empty());
 }
 
@@ -352,6 +416,28 @@ async fn cli_exit_codes_text_and_json() {
         "{text}"
     );
     assert!(text.contains("PROBLEMS FOUND"), "{text}");
+    assert!(
+        text.contains("Constraints in the backup missing live (6)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "  public.users: users_organization_fk FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\" (\"id\"): 2 rows violate it\n      e.g. {}; {}\n",
+            org(91),
+            org(93)
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("public.projects: projects_organization_fk FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\" (\"id\"): no rows violate it"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nconstraints: foreign keys live 1 / backup 8, unique 0/0, checks 0/0, primary keys 6/6\n"
+        ),
+        "{text}"
+    );
 
     let out = run(&["--json", "--fast"]);
     assert_eq!(out.status.code(), Some(1));
@@ -365,6 +451,37 @@ async fn cli_exit_codes_text_and_json() {
         Some(&serde_json::json!(SKIPPED_FAST))
     );
     assert!(relations.iter().all(|r| r["orphans"].is_null()));
+    let missing = json["missing_constraints"]
+        .as_array()
+        .expect("missing constraints");
+    assert_eq!(missing.len(), 6);
+    assert!(missing.iter().all(|c| c["kind"] == "foreign_key"
+        && c["violations"].is_null()
+        && c["skipped"] == SKIPPED_FAST));
+    assert_eq!(json["constraint_counts"]["live"]["foreign_keys"], 1);
+    assert_eq!(json["constraint_counts"]["backup"]["foreign_keys"], 8);
+    assert!(json["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .any(|s| s == &format!("violations of missing constraints: {SKIPPED_FAST}")));
+
+    // A CHECK only the backup has is reported with its count.
+    let check_dir = write_backup(&[(
+        "schema.sql",
+        "CREATE TABLE event_log (at timestamptz NOT NULL, message text CHECK (length(message) > 0));".into(),
+    )]);
+    let out = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
+        .args(["check", "--db", &pg.url(), "--no-inferred", "--backup"])
+        .arg(check_dir.path())
+        .output()
+        .expect("run lifeboat");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("  public.event_log: CHECK (length(message) > 0): no rows violate it"),
+        "{text}"
+    );
 
     let bad = Command::new(env!("CARGO_BIN_EXE_lifeboat"))
         .args(["check", "--db", "postgres://nobody@127.0.0.1:1/none"])

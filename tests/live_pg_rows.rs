@@ -193,6 +193,7 @@ fn view(n: &str, cols: &[&str]) -> Table {
         primary_key: None,
         unique: vec![],
         foreign_keys: vec![],
+        checks: vec![],
     }
 }
 

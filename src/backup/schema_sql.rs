@@ -368,3 +368,50 @@ mod other_statements {
         assert_eq!(catalog.tables.len(), 1);
     }
 }
+
+#[cfg(test)]
+mod constraints {
+    use crate::catalog::{FkAction, TableName};
+    use std::path::Path;
+
+    #[test]
+    fn checks_and_fk_actions_from_create_and_alter() {
+        let sql = "CREATE TABLE p (id int PRIMARY KEY);\n\
+                   CREATE TABLE t (id int, p_id int REFERENCES p ON DELETE CASCADE ON UPDATE SET NULL,\n\
+                     price numeric CHECK (price >= 0), qty int CONSTRAINT Qty_Pos CHECK ((qty > 0)),\n\
+                     q int, CONSTRAINT pair CHECK (q BETWEEN 1 AND 9), CHECK (qty < 100),\n\
+                     FOREIGN KEY (q) REFERENCES p (id) ON DELETE RESTRICT);\n\
+                   ALTER TABLE ONLY t ADD CONSTRAINT later CHECK (id <> 7) NOT VALID;\n";
+        let mut warnings = Vec::new();
+        let catalog = super::parse(Path::new("schema.sql"), sql, &mut warnings).expect("parses");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let t = catalog.table(&TableName::new(None, "t")).expect("t");
+        let got: Vec<(Option<&str>, &str)> = t
+            .checks
+            .iter()
+            .map(|c| (c.name.as_deref(), c.expression.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, "price >= 0"),
+                (Some("qty_pos"), "(qty > 0)"),
+                (Some("pair"), "q BETWEEN 1 AND 9"),
+                (None, "qty < 100"),
+                (Some("later"), "id <> 7"),
+            ]
+        );
+        let actions: Vec<(FkAction, FkAction)> = t
+            .foreign_keys
+            .iter()
+            .map(|f| (f.on_delete, f.on_update))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (FkAction::Cascade, FkAction::SetNull),
+                (FkAction::Restrict, FkAction::NoAction)
+            ]
+        );
+    }
+}

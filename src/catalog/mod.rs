@@ -1,7 +1,10 @@
 //! The unified schema picture both sides are described in: tables, columns,
 //! keys and relations. Live databases and backups each produce a [`Catalog`].
 
+pub mod check_expr;
 pub mod type_text;
+
+pub use check_expr::same_check;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -94,6 +97,32 @@ pub struct KeyConstraint {
     pub columns: Vec<String>,
 }
 
+/// What a foreign key does to referencing rows when the referenced row is
+/// deleted or its key updated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FkAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    /// The SQL words after `ON DELETE` / `ON UPDATE`.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ForeignKey {
     pub name: Option<String>,
@@ -102,6 +131,16 @@ pub struct ForeignKey {
     pub referenced_columns: Vec<String>,
     pub deferrable: bool,
     pub initially_deferred: bool,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+}
+
+/// A `CHECK` constraint: its boolean expression as SQL text, as the side's
+/// catalog or schema file states it (`(price >= 0)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckConstraint {
+    pub name: Option<String>,
+    pub expression: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -111,6 +150,8 @@ pub struct Table {
     pub primary_key: Option<KeyConstraint>,
     pub unique: Vec<KeyConstraint>,
     pub foreign_keys: Vec<ForeignKey>,
+    /// Table-level and column `CHECK` constraints (NOT NULL is `Column::nullable`).
+    pub checks: Vec<CheckConstraint>,
 }
 
 impl Table {

@@ -4,7 +4,7 @@
 
 use super::TypeDifference;
 use crate::catalog::{Catalog, TableName};
-use crate::live::{JoinColumn, OrphanQuery};
+use crate::live::{join_columns, OrphanQuery};
 use crate::restore::relations::Relation;
 use crate::value::same_type;
 
@@ -80,26 +80,7 @@ pub fn orphan_query(rel: &Relation, live: &Catalog) -> Result<OrphanQuery, Strin
     let parent = live
         .table(&rel.parent)
         .ok_or_else(|| format!("table {} is missing live", rel.parent))?;
-    if rel.child_columns.is_empty() || rel.child_columns.len() != rel.parent_columns.len() {
-        return Err("the relation's columns do not pair up".into());
-    }
-    let mut columns = Vec::new();
-    for (c, p) in rel.child_columns.iter().zip(&rel.parent_columns) {
-        let cc = child
-            .column(c)
-            .ok_or_else(|| format!("column {}.{c} is missing live", rel.child))?;
-        let pc = parent
-            .column(p)
-            .ok_or_else(|| format!("column {}.{p} is missing live", rel.parent))?;
-        let as_text = !same_type(&cc.data_type, &pc.data_type);
-        let is_uuid = |t: &str| same_type(t, "uuid");
-        columns.push(JoinColumn {
-            child: c.clone(),
-            parent: p.clone(),
-            as_text,
-            fold_case: as_text && (is_uuid(&cc.data_type) || is_uuid(&pc.data_type)),
-        });
-    }
+    let columns = join_columns(child, parent, &rel.child_columns, &rel.parent_columns)?;
     Ok(OrphanQuery {
         child: rel.child.clone(),
         parent: rel.parent.clone(),
@@ -144,6 +125,7 @@ mod tests {
             }),
             unique: Vec::new(),
             foreign_keys: Vec::new(),
+            checks: Vec::new(),
         }
     }
 

@@ -7,6 +7,9 @@
 //! judgement in [`analyze`] is pure.
 
 pub mod analyze;
+pub mod constraints;
+
+pub use constraints::{ConstraintHealth, ConstraintTotals};
 
 use crate::backup::Backup;
 use crate::catalog::{Catalog, TableName};
@@ -42,6 +45,11 @@ pub struct HealthReport {
     pub type_differences: Vec<TypeDifference>,
     /// Tables the backup has that live lacks.
     pub missing_tables: Vec<String>,
+    /// Constraints the backup's schema declares that live lacks, with the
+    /// live rows that would violate each.
+    pub missing_constraints: Vec<ConstraintHealth>,
+    /// Constraints per kind on both sides; None without a backup schema.
+    pub constraint_counts: Option<ConstraintTotals>,
     /// Checks not made, and why (`orphan scans: skipped: --fast`).
     pub skipped: Vec<String>,
     /// Backup tables whose columns could not be read (relations through them
@@ -117,6 +125,7 @@ impl HealthReport {
             || self.sequences.iter().any(|s| s.behind)
             || !self.type_differences.is_empty()
             || !self.missing_tables.is_empty()
+            || !self.missing_constraints.is_empty()
     }
 
     /// Relations with at least one orphan row.
@@ -166,10 +175,20 @@ pub async fn check(
     let type_differences = backup_schema
         .map(|s| analyze::type_differences(&catalog, s))
         .unwrap_or_default();
+    let missing_constraints = match backup_schema {
+        Some(s) => {
+            constraints::constraint_health(live, &catalog, s, &relation_health, opts.fast).await
+        }
+        None => Vec::new(),
+    };
+    if opts.fast && !missing_constraints.is_empty() {
+        skipped.push(format!("violations of missing constraints: {SKIPPED_FAST}"));
+    }
+    let constraint_counts = backup_schema.map(|s| ConstraintTotals::new(&catalog, s));
     if backup.is_none() {
         skipped.push("types and missing tables: no --backup to compare with".into());
     } else if backup_schema.is_none() {
-        skipped.push("column types: the backup has no schema".into());
+        skipped.push("column types and constraints: the backup has no schema".into());
     }
 
     Ok(HealthReport {
@@ -182,6 +201,8 @@ pub async fn check(
         sequences,
         type_differences,
         missing_tables: names(missing),
+        missing_constraints,
+        constraint_counts,
         skipped,
         warnings,
     })

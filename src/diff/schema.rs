@@ -1,7 +1,9 @@
 //! Schema-level differences of one table: columns, types and constraints the
 //! backup had that live lacks. Pure.
 
-use crate::catalog::{Catalog, ForeignKey, KeyConstraint, Table};
+use crate::catalog::{
+    check_expr, same_check, Catalog, CheckConstraint, ForeignKey, KeyConstraint, Table, TableName,
+};
 use crate::value::same_type;
 use serde::Serialize;
 
@@ -40,6 +42,7 @@ pub enum ConstraintKind {
     PrimaryKey,
     Unique,
     ForeignKey,
+    Check,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,8 +53,43 @@ pub struct MissingConstraint {
     /// For foreign keys: `table(col, ...)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub references: Option<String>,
-    /// The constraint as SQL, e.g. `FOREIGN KEY ("project_id") REFERENCES "public"."projects" ("id")`.
+    /// The constraint as SQL, e.g. `FOREIGN KEY ("project_id") REFERENCES "public"."projects" ("id")`;
+    /// a foreign key references the live table its backup target resolves to,
+    /// so the definition is usable against live.
     pub definition: String,
+    /// For foreign keys: the referenced table (live when it resolves) and columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referenced_table: Option<TableName>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referenced_columns: Vec<String>,
+    /// For CHECKs: the boolean expression, re-rendered from its AST.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Why this constraint cannot be recreated or counted as it stands
+    /// (a CHECK expression that does not parse as one expression).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// How many constraints of each kind a catalog declares: the figure incident 4
+/// judged its repair by (foreign keys before = after).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConstraintCounts {
+    pub primary_keys: u64,
+    pub unique: u64,
+    pub foreign_keys: u64,
+    pub checks: u64,
+}
+
+pub fn constraint_counts(catalog: &Catalog) -> ConstraintCounts {
+    let mut c = ConstraintCounts::default();
+    for t in &catalog.tables {
+        c.primary_keys += u64::from(t.primary_key.is_some());
+        c.unique += t.unique.len() as u64;
+        c.foreign_keys += t.foreign_keys.len() as u64;
+        c.checks += t.checks.len() as u64;
+    }
+    c
 }
 
 /// Columns present in the backup (its schema's, then any further ones seen in
@@ -160,7 +198,12 @@ pub fn missing_constraints(
                 && Some(&l.referenced_table) == target.or(Some(&fk.referenced_table))
         });
         if !live_has {
-            out.push(foreign_key(fk));
+            out.push(foreign_key(fk, target.unwrap_or(&fk.referenced_table)));
+        }
+    }
+    for ck in &backup.checks {
+        if !live.checks.iter().any(|l| same_check(l, ck)) {
+            out.push(check(ck));
         }
     }
     out
@@ -184,16 +227,48 @@ fn key_constraint(kind: ConstraintKind, k: &KeyConstraint) -> MissingConstraint 
         columns: k.columns.clone(),
         references: None,
         definition: format!("{word} ({})", column_list(&k.columns)),
+        referenced_table: None,
+        referenced_columns: Vec::new(),
+        expression: None,
+        problem: None,
     }
 }
 
-fn foreign_key(fk: &ForeignKey) -> MissingConstraint {
+fn check(c: &CheckConstraint) -> MissingConstraint {
+    let (expression, problem) = match check_expr::parse(&c.expression) {
+        Ok(e) => (e.to_string(), None),
+        Err(e) => (
+            c.expression.clone(),
+            Some(format!(
+                "the CHECK expression does not parse as one expression: {e}"
+            )),
+        ),
+    };
+    MissingConstraint {
+        kind: ConstraintKind::Check,
+        name: c.name.clone(),
+        columns: Vec::new(),
+        references: None,
+        definition: format!("CHECK ({expression})"),
+        referenced_table: None,
+        referenced_columns: Vec::new(),
+        expression: Some(expression),
+        problem,
+    }
+}
+
+fn foreign_key(fk: &ForeignKey, target: &TableName) -> MissingConstraint {
     let mut definition = format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
         column_list(&fk.columns),
-        fk.referenced_table.quoted(),
+        target.quoted(),
         column_list(&fk.referenced_columns)
     );
+    for (word, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
+        if action != crate::catalog::FkAction::NoAction {
+            definition.push_str(&format!(" ON {word} {}", action.sql()));
+        }
+    }
     if fk.deferrable {
         definition.push_str(" DEFERRABLE");
         if fk.initially_deferred {
@@ -210,5 +285,97 @@ fn foreign_key(fk: &ForeignKey) -> MissingConstraint {
             fk.referenced_columns.join(", ")
         )),
         definition,
+        referenced_table: Some(target.clone()),
+        referenced_columns: fk.referenced_columns.clone(),
+        expression: None,
+        problem: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Column, Dialect, FkAction};
+
+    fn table(schema: Option<&str>, name: &str) -> Table {
+        Table {
+            name: TableName::new(schema, name),
+            columns: vec![Column {
+                name: "org_id".into(),
+                data_type: "integer".into(),
+                nullable: true,
+                default: None,
+                identity: None,
+                generated: None,
+            }],
+            primary_key: None,
+            unique: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+
+    fn check(name: Option<&str>, e: &str) -> CheckConstraint {
+        CheckConstraint {
+            name: name.map(str::to_owned),
+            expression: e.into(),
+        }
+    }
+
+    #[test]
+    fn fk_definition_names_the_live_table_and_its_actions_checks_compare_tolerantly() {
+        let mut backup = table(None, "items");
+        backup.foreign_keys.push(ForeignKey {
+            name: Some("items_org_fk".into()),
+            columns: vec!["org_id".into()],
+            referenced_table: TableName::new(None, "orgs"),
+            referenced_columns: vec!["id".into()],
+            deferrable: false,
+            initially_deferred: false,
+            on_delete: FkAction::Cascade,
+            on_update: FkAction::NoAction,
+        });
+        backup.checks = vec![
+            check(None, "org_id > 0"),
+            check(Some("odd"), "org_id % 2 = 1"),
+        ];
+        let mut live_items = table(Some("public"), "items");
+        live_items.checks = vec![check(Some("items_org_id_check"), "((org_id > 0))")];
+        let mut live = Catalog::new(Dialect::Postgres);
+        live.tables = vec![live_items.clone(), table(Some("public"), "orgs")];
+        let missing = missing_constraints(&backup, &live_items, &live);
+        let defs: Vec<(&ConstraintKind, &str)> = missing
+            .iter()
+            .map(|m| (&m.kind, m.definition.as_str()))
+            .collect();
+        assert_eq!(
+            defs,
+            [
+                (
+                    &ConstraintKind::ForeignKey,
+                    "FOREIGN KEY (\"org_id\") REFERENCES \"public\".\"orgs\" (\"id\") ON DELETE CASCADE"
+                ),
+                (&ConstraintKind::Check, "CHECK (org_id % 2 = 1)"),
+            ]
+        );
+        assert_eq!(missing[1].expression.as_deref(), Some("org_id % 2 = 1"));
+        let counts = constraint_counts(&live);
+        assert_eq!(
+            (counts.checks, counts.foreign_keys, counts.primary_keys),
+            (1, 0, 0)
+        );
+    }
+
+    #[test]
+    fn an_unparsable_check_is_reported_with_its_problem() {
+        let mut backup = table(None, "t");
+        backup.checks = vec![check(None, "a > 0) OR (b")];
+        let live = table(None, "t");
+        let m = missing_constraints(&backup, &live, &Catalog::new(Dialect::Sqlite));
+        assert_eq!(m.len(), 1);
+        assert!(m[0]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("does not parse")));
     }
 }

@@ -6,8 +6,9 @@
 
 use super::Backend;
 use super::LiveDb;
-use crate::catalog::{quote_ident, Dialect, TableName};
+use crate::catalog::{quote_ident, Dialect, Table, TableName};
 use crate::error::{Error, Result};
+use crate::value::same_type;
 use sqlx::{AssertSqlSafe, Row};
 
 /// Sample keys reported per relation.
@@ -50,10 +51,42 @@ pub struct SerialSequence {
     pub increment: i64,
 }
 
-/// The one statement counting a relation's orphans and fetching sample keys:
-/// `LEFT JOIN parent ... WHERE parent.key IS NULL`; the window count is taken
-/// before LIMIT, so it is the total.
-pub fn orphan_sql(q: &OrphanQuery, dialect: Dialect) -> String {
+/// How to compare `child.c = parent.p` for each pair: columns of differing
+/// live types as text (`varchar(36)` against `uuid`), lower-cased when one is
+/// a uuid. Err names the column missing live.
+pub fn join_columns(
+    child: &Table,
+    parent: &Table,
+    child_columns: &[String],
+    parent_columns: &[String],
+) -> std::result::Result<Vec<JoinColumn>, String> {
+    if child_columns.is_empty() || child_columns.len() != parent_columns.len() {
+        return Err("the relation's columns do not pair up".into());
+    }
+    let mut columns = Vec::new();
+    for (c, p) in child_columns.iter().zip(parent_columns) {
+        let cc = child
+            .column(c)
+            .ok_or_else(|| format!("column {}.{c} is missing live", child.name))?;
+        let pc = parent
+            .column(p)
+            .ok_or_else(|| format!("column {}.{p} is missing live", parent.name))?;
+        let as_text = !same_type(&cc.data_type, &pc.data_type);
+        let is_uuid = |t: &str| same_type(t, "uuid");
+        columns.push(JoinColumn {
+            child: c.clone(),
+            parent: p.clone(),
+            as_text,
+            fold_case: as_text && (is_uuid(&cc.data_type) || is_uuid(&pc.data_type)),
+        });
+    }
+    Ok(columns)
+}
+
+/// The orphan query's parts: the child's key columns (`c."col"`, or their
+/// lower-cased text where the join folds case) and `FROM child c LEFT JOIN
+/// parent p ON ... WHERE <key set> AND p.key IS NULL`.
+pub(super) fn orphan_from(q: &OrphanQuery, dialect: Dialect) -> (Vec<String>, Vec<String>, String) {
     let side = |alias: &str, column: &str, j: &JoinColumn| {
         let col = format!("{alias}.{}", quote_ident(column));
         if dialect == Dialect::Sqlite || !j.as_text {
@@ -71,10 +104,7 @@ pub fn orphan_sql(q: &OrphanQuery, dialect: Dialect) -> String {
         .iter()
         .map(|j| format!("c.{}", quote_ident(&j.child)))
         .collect();
-    let select: Vec<String> = child_cols
-        .iter()
-        .map(|c| format!("CAST({c} AS TEXT)"))
-        .collect();
+    let folded: Vec<String> = q.columns.iter().map(|j| side("c", &j.child, j)).collect();
     let on: Vec<String> = q
         .columns
         .iter()
@@ -87,13 +117,28 @@ pub fn orphan_sql(q: &OrphanQuery, dialect: Dialect) -> String {
     if let Some(first) = q.columns.first() {
         filter.push(format!("p.{} IS NULL", quote_ident(&first.parent)));
     }
-    format!(
-        "SELECT CAST(count(*) OVER () AS TEXT), {} FROM {} AS c LEFT JOIN {} AS p ON {} WHERE {} ORDER BY {} LIMIT {ORPHAN_SAMPLES}",
-        select.join(", "),
+    let from = format!(
+        "FROM {} AS c LEFT JOIN {} AS p ON {} WHERE {}",
         q.child.quoted(),
         q.parent.quoted(),
         on.join(" AND "),
         filter.join(" AND "),
+    );
+    (child_cols, folded, from)
+}
+
+/// The one statement counting a relation's orphans and fetching sample keys:
+/// `LEFT JOIN parent ... WHERE parent.key IS NULL`; the window count is taken
+/// before LIMIT, so it is the total.
+pub fn orphan_sql(q: &OrphanQuery, dialect: Dialect) -> String {
+    let (child_cols, _, from) = orphan_from(q, dialect);
+    let select: Vec<String> = child_cols
+        .iter()
+        .map(|c| format!("CAST({c} AS TEXT)"))
+        .collect();
+    format!(
+        "SELECT CAST(count(*) OVER () AS TEXT), {} {from} ORDER BY {} LIMIT {ORPHAN_SAMPLES}",
+        select.join(", "),
         child_cols.join(", "),
     )
 }
@@ -202,7 +247,11 @@ impl LiveDb {
 
     /// Run one SELECT whose columns are all text (or NULL) in a read-only
     /// transaction with the statement timeout.
-    async fn text_rows(&self, sql: String, context: &str) -> Result<Vec<Vec<Option<String>>>> {
+    pub(super) async fn text_rows(
+        &self,
+        sql: String,
+        context: &str,
+    ) -> Result<Vec<Vec<Option<String>>>> {
         fn cells<R: Row>(row: &R) -> sqlx::Result<Vec<Option<String>>>
         where
             usize: sqlx::ColumnIndex<R>,
@@ -246,7 +295,7 @@ fn three(row: Vec<Option<String>>) -> [Option<String>; 3] {
     ]
 }
 
-fn parse_number<T: std::str::FromStr>(text: Option<String>, context: &str) -> Result<T> {
+pub(super) fn parse_number<T: std::str::FromStr>(text: Option<String>, context: &str) -> Result<T> {
     let text = text.unwrap_or_default();
     text.trim().parse().map_err(|_| {
         Error::Other(format!(

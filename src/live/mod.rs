@@ -8,10 +8,14 @@ mod health;
 mod postgres;
 mod sqlite;
 mod sqlite_ddl;
+mod violations;
 mod writer;
 
 pub use db_url::DbUrl;
-pub use health::{orphan_sql, JoinColumn, OrphanQuery, Orphans, SerialSequence, ORPHAN_SAMPLES};
+pub use health::{
+    join_columns, orphan_sql, JoinColumn, OrphanQuery, Orphans, SerialSequence, ORPHAN_SAMPLES,
+};
+pub use violations::{violation_query, violation_sql, MissingParent, ViolationQuery, Violations};
 pub use writer::Writer;
 
 use crate::catalog::{quote_ident, Catalog, Dialect, Table, TableName};

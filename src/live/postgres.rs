@@ -8,7 +8,8 @@ use super::db_url::DbUrl;
 use super::{db_error, select_list, LiveOptions};
 use crate::catalog::type_text::key_in_bound_arrays;
 use crate::catalog::{
-    quote_ident, Catalog, Column, Dialect, ForeignKey, Identity, KeyConstraint, Table, TableName,
+    quote_ident, Catalog, CheckConstraint, Column, Dialect, FkAction, ForeignKey, Identity,
+    KeyConstraint, Table, TableName,
 };
 use crate::error::{Error, Result};
 use crate::value::Cell;
@@ -146,6 +147,7 @@ impl PgLive {
                     primary_key: None,
                     unique: Vec::new(),
                     foreign_keys: Vec::new(),
+                    checks: Vec::new(),
                 };
                 (oid, table)
             })
@@ -387,6 +389,9 @@ type ConstraintRow = (
     Vec<String>,
     bool,
     bool,
+    Option<String>,
+    String,
+    String,
 );
 
 fn column((_, name, data_type, not_null, expr, identity, generated): ColumnRow) -> Column {
@@ -406,7 +411,20 @@ fn column((_, name, data_type, not_null, expr, identity, generated): ColumnRow) 
 }
 
 fn add_constraint(table: &mut Table, row: ConstraintRow) {
-    let (_, name, kind, columns, ref_schema, ref_table, ref_columns, deferrable, deferred) = row;
+    let (
+        _,
+        name,
+        kind,
+        columns,
+        ref_schema,
+        ref_table,
+        ref_columns,
+        deferrable,
+        deferred,
+        definition,
+        on_delete,
+        on_update,
+    ) = row;
     match kind.as_str() {
         "p" => {
             table.primary_key = Some(KeyConstraint {
@@ -428,8 +446,33 @@ fn add_constraint(table: &mut Table, row: ConstraintRow) {
             referenced_columns: ref_columns,
             deferrable,
             initially_deferred: deferred,
+            on_delete: fk_action(&on_delete),
+            on_update: fk_action(&on_update),
         }),
+        // pg_get_constraintdef: `CHECK ((price >= (0)::numeric))` [NOT VALID].
+        "c" => {
+            let def = definition.unwrap_or_default();
+            let def = def.trim();
+            let def = def.strip_suffix("NOT VALID").unwrap_or(def).trim_end();
+            let def = def.strip_suffix("NO INHERIT").unwrap_or(def).trim_end();
+            let expression = def.strip_prefix("CHECK").unwrap_or(def).trim().to_owned();
+            table.checks.push(CheckConstraint {
+                name: Some(name),
+                expression,
+            });
+        }
         _ => {}
+    }
+}
+
+/// pg_constraint's confdeltype / confupdtype letters.
+fn fk_action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
     }
 }
 
@@ -458,7 +501,8 @@ WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdroppe
 ORDER BY a.attrelid, a.attnum";
 
 /// Key columns in constraint order (composite keys), referenced side schema-qualified.
-/// `conparentid = 0` drops the per-partition clones of FKs to partitioned tables.
+/// `conparentid = 0` drops the per-partition clones of FKs to partitioned tables;
+/// CHECKs inherited from a parent (`NOT conislocal`) are the parent's. NOT VALID ones count.
 const CONSTRAINTS_SQL: &str = "\
 SELECT con.conrelid::int8, con.conname::text, con.contype::text,
        ARRAY(SELECT a.attname::text
@@ -470,12 +514,14 @@ SELECT con.conrelid::int8, con.conname::text, con.contype::text,
              FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
              ORDER BY k.ord),
-       con.condeferrable, con.condeferred
+       con.condeferrable, con.condeferred,
+       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END,
+       con.confdeltype::text, con.confupdtype::text
 FROM pg_catalog.pg_constraint con
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.conrelid = ANY($1::int8[]::oid[]) AND con.contype IN ('p', 'u', 'f')
-  AND con.conparentid = 0
+WHERE con.conrelid = ANY($1::int8[]::oid[]) AND con.contype IN ('p', 'u', 'f', 'c')
+  AND con.conparentid = 0 AND (con.contype <> 'c' OR con.conislocal)
 ORDER BY con.conrelid, con.contype, con.conname";
 
 const ENUMS_SQL: &str = "\

@@ -6,7 +6,9 @@
 use super::db_url::DbUrl;
 use super::sqlite_ddl::DdlFacts;
 use super::{db_error, select_list, LiveOptions};
-use crate::catalog::{Catalog, Column, Dialect, ForeignKey, KeyConstraint, Table, TableName};
+use crate::catalog::{
+    Catalog, Column, Dialect, FkAction, ForeignKey, KeyConstraint, Table, TableName,
+};
 use crate::error::{Error, Result};
 use crate::value::Cell;
 use futures_util::TryStreamExt;
@@ -170,6 +172,7 @@ impl SqliteLive {
             primary_key,
             unique,
             foreign_keys,
+            checks: facts.checks.clone(),
         })
     }
 
@@ -207,15 +210,16 @@ impl SqliteLive {
         table: &str,
         facts: &DdlFacts,
     ) -> sqlx::Result<Vec<ForeignKey>> {
-        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+        let rows: Vec<(i64, String, String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT id, \"table\", \"from\", \"to\", on_delete, on_update \
+             FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
         )
         .bind(table)
         .fetch_all(&mut **tx)
         .await?;
         // Group the rows of one composite key (same id), keeping seq order.
         let mut groups: Vec<FkRows> = Vec::new();
-        for (id, target, from, to) in rows {
+        for (id, target, from, to, on_delete, on_update) in rows {
             match groups.last_mut() {
                 Some(g) if g.id == id => {
                     g.from.push(from);
@@ -226,13 +230,20 @@ impl SqliteLive {
                     target,
                     from: vec![from],
                     to: vec![to],
+                    on_delete: fk_action(&on_delete),
+                    on_update: fk_action(&on_update),
                 }),
             }
         }
         let mut out = Vec::with_capacity(groups.len());
         // pragma ids count from the last declared key; reverse to declaration order.
         for FkRows {
-            target, from, to, ..
+            target,
+            from,
+            to,
+            on_delete,
+            on_update,
+            ..
         } in groups.into_iter().rev()
         {
             let columns = from;
@@ -250,6 +261,8 @@ impl SqliteLive {
                 referenced_columns,
                 deferrable: parsed.is_some_and(|f| f.deferrable),
                 initially_deferred: parsed.is_some_and(|f| f.initially_deferred),
+                on_delete,
+                on_update,
             });
         }
         Ok(out)
@@ -355,6 +368,19 @@ struct FkRows {
     target: String,
     from: Vec<String>,
     to: Vec<Option<String>>,
+    on_delete: FkAction,
+    on_update: FkAction,
+}
+
+/// pragma_foreign_key_list's `on_delete` / `on_update` words.
+fn fk_action(word: &str) -> FkAction {
+    match word.to_ascii_uppercase().as_str() {
+        "RESTRICT" => FkAction::Restrict,
+        "CASCADE" => FkAction::Cascade,
+        "SET NULL" => FkAction::SetNull,
+        "SET DEFAULT" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
 }
 
 /// A value by its runtime storage class, not the declared column type.

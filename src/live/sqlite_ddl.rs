@@ -1,8 +1,9 @@
 //! What SQLite's pragmas do not tell: a generated column's expression, a
-//! foreign key's name and whether it is deferrable. Read from the table's
+//! foreign key's name and whether it is deferrable, the CHECK constraints. Read from the table's
 //! `CREATE TABLE` text in sqlite_master. Best effort: SQL we cannot parse
 //! yields no facts, never an error.
 
+use crate::catalog::CheckConstraint;
 use sqlparser::ast::{
     ColumnOption, ConstraintCharacteristics, DeferrableInitial, ForeignKeyConstraint, Ident,
     Statement, TableConstraint,
@@ -16,6 +17,9 @@ use std::collections::HashMap;
 pub struct DdlFacts {
     pub generated: HashMap<String, String>,
     pub foreign_keys: Vec<FkFacts>,
+    /// Column-level and table-level CHECKs in declaration order, expressions
+    /// re-rendered from the AST; names keep their case.
+    pub checks: Vec<CheckConstraint>,
 }
 
 #[derive(Debug)]
@@ -48,6 +52,14 @@ impl DdlFacts {
                             .generated
                             .insert(column_name.clone(), expr.to_string());
                     }
+                    ColumnOption::Check(c) => facts.checks.push(CheckConstraint {
+                        name: option
+                            .name
+                            .as_ref()
+                            .or(c.name.as_ref())
+                            .map(|n| n.value.clone()),
+                        expression: c.expr.to_string(),
+                    }),
                     ColumnOption::ForeignKey(fk) => {
                         let name = option.name.as_ref().or(fk.name.as_ref());
                         facts
@@ -59,11 +71,18 @@ impl DdlFacts {
             }
         }
         for constraint in &create.constraints {
-            if let TableConstraint::ForeignKey(fk) = constraint {
-                let columns = fk.columns.iter().map(lower).collect();
-                facts
-                    .foreign_keys
-                    .push(fk_facts(fk, fk.name.as_ref(), columns));
+            match constraint {
+                TableConstraint::ForeignKey(fk) => {
+                    let columns = fk.columns.iter().map(lower).collect();
+                    facts
+                        .foreign_keys
+                        .push(fk_facts(fk, fk.name.as_ref(), columns));
+                }
+                TableConstraint::Check(c) => facts.checks.push(CheckConstraint {
+                    name: c.name.as_ref().map(|n| n.value.clone()),
+                    expression: c.expr.to_string(),
+                }),
+                _ => {}
             }
         }
         facts
@@ -138,6 +157,29 @@ mod tests {
             .unwrap();
         assert_eq!(pair.name.as_deref(), Some("fk_pair"));
         assert!(!pair.deferrable);
+    }
+
+    #[test]
+    fn reads_column_and_table_checks_named_or_not() {
+        let facts = DdlFacts::read(
+            "CREATE TABLE t (price REAL CHECK (price >= 0), \
+             qty INTEGER CONSTRAINT qty_positive CHECK(qty > 0), \
+             a INT, b INT, CHECK (a < b), CONSTRAINT \"Pair\" CHECK (a IN (1, 2)))",
+        );
+        let got: Vec<(Option<&str>, &str)> = facts
+            .checks
+            .iter()
+            .map(|c| (c.name.as_deref(), c.expression.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, "price >= 0"),
+                (Some("qty_positive"), "qty > 0"),
+                (None, "a < b"),
+                (Some("Pair"), "a IN (1, 2)"),
+            ]
+        );
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub fn render_check(report: &HealthReport) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&constraints_section(report));
     let failed_tables = report
         .tables
         .iter()
@@ -164,6 +165,32 @@ fn relations_section(report: &HealthReport) -> String {
         out.push_str("  no orphan rows\n");
     }
     out.push('\n');
+    out
+}
+
+/// Constraints the backup has and live lacks, each with what recreating it
+/// now would meet; then the per-kind totals of both sides.
+fn constraints_section(report: &HealthReport) -> String {
+    let mut out = String::new();
+    if !report.missing_constraints.is_empty() {
+        out.push_str(&format!(
+            "Constraints in the backup missing live ({}): recreating one fails while rows violate it\n",
+            report.missing_constraints.len()
+        ));
+    }
+    for c in &report.missing_constraints {
+        out.push_str(&format!("  {}\n", c.summary()));
+        if let Some(samples) = c.samples_line() {
+            out.push_str(&format!("      {samples}\n"));
+        }
+    }
+    if let Some(totals) = &report.constraint_counts {
+        out.push_str(&totals.line());
+        out.push('\n');
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
     out
 }
 

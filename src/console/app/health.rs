@@ -254,6 +254,19 @@ pub fn lines_of(report: &HealthReport) -> Checked {
         ),
         list(&report.missing_tables),
     );
+    let mut missing = Vec::new();
+    for c in &report.missing_constraints {
+        missing.push(format!("  {}", c.summary()));
+        missing.extend(c.samples_line().map(|s| format!("      {s}")));
+    }
+    section(
+        format!(
+            "Constraints in the backup missing live ({}): recreating one fails while rows violate it",
+            report.missing_constraints.len()
+        ),
+        missing,
+    );
+    count += report.missing_constraints.len();
     let failed = failed_reads(report);
     count += section(
         format!(
@@ -341,6 +354,10 @@ fn the_rest(report: &HealthReport) -> Vec<HealthLine> {
             (None, None) => "scan failed".to_owned(),
         };
         out.push(line(Tone::Detail, format!("{}: {state}", relation_head(r))));
+    }
+    if let Some(totals) = &report.constraint_counts {
+        out.push(blank());
+        out.push(line(Tone::Heading, totals.line()));
     }
     out.push(blank());
     out.push(line(

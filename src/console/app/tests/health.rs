@@ -4,8 +4,12 @@
 //! a small hand-built report with orphans and their sample keys.
 
 use super::*;
-use crate::check::{check, CheckOptions, HealthReport, RelationHealth, SequenceHealth};
+use crate::check::{
+    check, CheckOptions, ConstraintHealth, ConstraintTotals, HealthReport, RelationHealth,
+    SequenceHealth,
+};
 use crate::console::app::health::{lines_of, Checked, HealthBox, Tone};
+use crate::diff::schema::{ConstraintCounts, ConstraintKind};
 use crate::restore::relations::RelationOrigin;
 
 fn health_box(app: &App) -> &HealthBox {
@@ -121,6 +125,20 @@ fn orphans_report() -> HealthReport {
         }],
         type_differences: Vec::new(),
         missing_tables: Vec::new(),
+        missing_constraints: vec![ConstraintHealth {
+            table: "public.users".into(),
+            kind: ConstraintKind::ForeignKey,
+            name: Some("users_org_fk".into()),
+            definition: "FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\" (\"id\") ON DELETE CASCADE".into(),
+            violations: Some(3),
+            samples: vec![vec!["7".into()], vec!["9".into()]],
+            skipped: None,
+            error: None,
+        }],
+        constraint_counts: Some(ConstraintTotals {
+            live: ConstraintCounts { primary_keys: 5, unique: 1, foreign_keys: 2, checks: 0 },
+            backup: ConstraintCounts { primary_keys: 5, unique: 1, foreign_keys: 3, checks: 2 },
+        }),
         skipped: Vec::new(),
         warnings: Vec::new(),
     }
@@ -145,7 +163,7 @@ fn h_starts_the_check_with_a_generation_and_a_stale_answer_is_dropped() {
     assert!(health_box(&app).running(), "generation 1 is stale");
     deliver(&mut app, 2, lines_of(&orphans_report()));
     let h = health_box(&app);
-    assert_eq!(h.checked.as_ref().map(|c| c.problems), Some(5));
+    assert_eq!(h.checked.as_ref().map(|c| c.problems), Some(6));
     // Done: Esc only closes; nothing to cancel.
     assert_eq!(press(&mut app, Action::Back), None);
     assert_eq!(app.modal, None);
@@ -214,7 +232,7 @@ fn orphans_come_first_with_their_origin_and_sample_keys_escaped() {
     assert_eq!(checked.lines[0].tone, Tone::Unhealthy);
     assert_eq!(
         texts[0],
-        "PROBLEMS FOUND: 5 problems. The check changed nothing."
+        "PROBLEMS FOUND: 6 problems. The check changed nothing."
     );
     assert_eq!(
         texts[2],
@@ -237,6 +255,19 @@ fn orphans_come_first_with_their_origin_and_sample_keys_escaped() {
         .position(|t| t.starts_with("Relations: 5"))
         .expect("relations");
     assert!(failed < relations, "problems come before the rest");
+    let missing = texts
+        .iter()
+        .position(|t| t.starts_with("Constraints in the backup missing live (1)"))
+        .expect("missing constraints");
+    assert_eq!(
+        texts[missing + 1],
+        "  public.users: users_org_fk FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\" (\"id\") ON DELETE CASCADE: 3 rows violate it"
+    );
+    assert_eq!(texts[missing + 2], "      e.g. 7; 9");
+    assert!(missing < relations);
+    assert!(texts.contains(
+        &"constraints: foreign keys live 2 / backup 3, unique 1/1, checks 0/2, primary keys 5/5"
+    ));
 
     let mut app = demo_app();
     press(&mut app, Action::Health);
