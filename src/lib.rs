@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod live;
 pub mod logging;
 pub mod redact;
+pub mod repair;
 pub mod report;
 pub mod restore;
 pub mod snapshots;

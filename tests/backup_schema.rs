@@ -136,7 +136,7 @@ fn pg_dump_style_schema() {
     assert!(!id.nullable);
     assert_eq!(
         id.default.as_deref(),
-        Some("nextval('bazaar-vid_project_id_seq'::regclass)")
+        Some("nextval('\"bazaar-vid_project_id_seq\"'::regclass)")
     );
     assert!(!id.data_type.contains("serial"), "{}", id.data_type);
     let fk = &project.foreign_keys[0];
@@ -184,7 +184,7 @@ fn pg_dump_style_schema() {
     assert!(vss.column("lastSync").is_some());
     assert_eq!(
         vss.column("id").unwrap().default.as_deref(),
-        Some("nextval('vector-sync-status_id_seq'::regclass)")
+        Some("nextval('\"vector-sync-status_id_seq\"'::regclass)")
     );
 
     // CREATE FUNCTION with a dollar-quoted body containing ';' was split correctly.

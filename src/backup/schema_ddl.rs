@@ -2,13 +2,15 @@
 //! unquoted identifiers fold to lower case, quoted ones keep their case.
 
 use crate::catalog::{
-    Catalog, Column, Dialect, ForeignKey, Identity, KeyConstraint, Table, TableName,
+    Catalog, CheckConstraint, Column, Dialect, FkAction, ForeignKey, Identity, KeyConstraint,
+    Table, TableName,
 };
 use crate::value::normalize_type;
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
     ConstraintCharacteristics, CreateTable, DataType, DeferrableInitial, Expr,
-    ForeignKeyConstraint, GeneratedAs, Ident, IndexColumn, ObjectName, TableConstraint,
+    ForeignKeyConstraint, GeneratedAs, Ident, IndexColumn, ObjectName, ReferentialAction,
+    TableConstraint,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -92,7 +94,27 @@ fn foreign_key(
         referenced_columns: fk.referred_columns.iter().map(ident).collect(),
         deferrable,
         initially_deferred,
+        on_delete: fk_action(fk.on_delete),
+        on_update: fk_action(fk.on_update),
     })
+}
+
+fn fk_action(a: Option<ReferentialAction>) -> FkAction {
+    match a {
+        Some(ReferentialAction::Restrict) => FkAction::Restrict,
+        Some(ReferentialAction::Cascade) => FkAction::Cascade,
+        Some(ReferentialAction::SetNull) => FkAction::SetNull,
+        Some(ReferentialAction::SetDefault) => FkAction::SetDefault,
+        Some(ReferentialAction::NoAction) | None => FkAction::NoAction,
+    }
+}
+
+/// A CHECK as the catalog keeps it: the expression re-rendered from the AST.
+fn check(c: &sqlparser::ast::CheckConstraint, name: Option<&Ident>) -> CheckConstraint {
+    CheckConstraint {
+        name: name.or(c.name.as_ref()).map(ident),
+        expression: c.expr.to_string(),
+    }
 }
 
 /// serial types are integers fed by a sequence; returns the underlying type.
@@ -116,11 +138,33 @@ fn serial_base(dt: &DataType) -> Option<&'static str> {
 }
 
 /// The default PostgreSQL gives a serial column.
+/// The default PostgreSQL gives a `serial` column: its sequence is
+/// `table_column_seq`, the longer part cut until the name fits 63 bytes (as
+/// `makeObjectName` does), each part quoted inside the regclass literal when
+/// it is not a plain lower-case identifier (as pg_dump writes it).
 fn nextval_default(table: &TableName, column: &str) -> String {
-    let seq = format!("{}_{column}_seq", table.name);
+    let (mut t, mut c): (Vec<char>, Vec<char>) = (table.name.chars().collect(), column.chars().collect());
+    let bytes = |v: &[char]| v.iter().map(|ch| ch.len_utf8()).sum::<usize>();
+    while bytes(&t) + bytes(&c) + "__seq".len() > 63 && !(t.is_empty() && c.is_empty()) {
+        if bytes(&t) >= bytes(&c) {
+            t.pop();
+        } else {
+            c.pop();
+        }
+    }
+    let seq = format!("{}_{}_seq", t.iter().collect::<String>(), c.iter().collect::<String>());
+    let part = |s: &str| {
+        let plain = s.chars().next().is_some_and(|ch| ch.is_ascii_lowercase() || ch == '_')
+            && s.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+        if plain {
+            s.to_owned()
+        } else {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        }
+    };
     let qualified = match &table.schema {
-        Some(s) => format!("{s}.{seq}"),
-        None => seq,
+        Some(s) => format!("{}.{}", part(s), part(&seq)),
+        None => part(&seq),
     };
     format!("nextval('{}'::regclass)", qualified.replace('\'', "''"))
 }
@@ -157,6 +201,7 @@ fn column(table: &mut Table, cd: &ColumnDef) -> Res<Column> {
                 let fk = foreign_key(fk, cname, vec![col.name.clone()])?;
                 table.foreign_keys.push(fk);
             }
+            ColumnOption::Check(c) => table.checks.push(check(c, cname)),
             ColumnOption::Generated {
                 generated_as,
                 generation_expr,
@@ -199,6 +244,8 @@ fn add_constraint(table: &mut Table, c: &TableConstraint) -> Res<()> {
             let columns = fk.columns.iter().map(ident).collect();
             table.foreign_keys.push(foreign_key(fk, None, columns)?);
         }
+        // Also `ALTER TABLE ONLY t ADD CONSTRAINT c CHECK (...) [NOT VALID]`.
+        TableConstraint::Check(c) => table.checks.push(check(c, None)),
         _ => {}
     }
     Ok(())
@@ -220,6 +267,7 @@ impl CatalogBuilder {
             primary_key: None,
             unique: Vec::new(),
             foreign_keys: Vec::new(),
+            checks: Vec::new(),
         };
         let mut warning = None;
         // `CREATE TABLE p PARTITION OF parent FOR VALUES ...`: the columns and
@@ -363,7 +411,18 @@ impl CatalogBuilder {
                 if !fk.referenced_columns.is_empty() {
                     continue;
                 }
-                match pks.iter().find(|(n, _)| *n == fk.referenced_table) {
+                // `REFERENCES orgs` names `public.orgs` when that is where it was created.
+                let target = &fk.referenced_table;
+                let same_default_schema = |n: &TableName| {
+                    n.name == target.name
+                        && n.schema.as_deref().unwrap_or("public")
+                            == target.schema.as_deref().unwrap_or("public")
+                };
+                let found = pks
+                    .iter()
+                    .find(|(n, _)| n == target)
+                    .or_else(|| pks.iter().find(|(n, _)| same_default_schema(n)));
+                match found {
                     Some((_, cols)) => fk.referenced_columns = cols.clone(),
                     None => warnings.push(format!(
                         "{}: foreign key {} → {} names no columns and {} has no known primary key",
