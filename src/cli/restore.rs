@@ -5,9 +5,10 @@ use super::{resolve_db_url, to_json, EXIT_ERROR, EXIT_ROLLED_BACK, EXIT_SAME};
 use crate::backup::Backup;
 use crate::error::{Error, Result};
 use crate::live::{DbUrl, LiveDb, LiveOptions};
+use crate::repair::plan::{RepairOptions, RepairScope};
 use crate::report::visible;
 use crate::restore::execute::{Execution, Mode, Outcome};
-use crate::restore::pick::{parse_pick, PickSpec};
+use crate::restore::pick::{parse_columns_spec, parse_pick, PickSpec};
 use crate::restore::plan::OnConflict;
 use crate::restore::progress::{self, Cancel};
 use crate::restore::run::{journal_options, render_report, run, RunReport, RunRequest};
@@ -40,8 +41,26 @@ pub struct SelectionArgs {
     /// What to bring back (repeatable, a union): `TABLE` = every backup row of TABLE missing live;
     /// `TABLE:COLUMN=VALUE[,COLUMN=VALUE...]` = the backup rows holding those values
     /// (quote values with commas: `projects:name="A, B"`).
-    #[arg(long = "pick", value_name = "SPEC", required = true)]
+    #[arg(long = "pick", value_name = "SPEC", required_unless_present_any = ["repair_schema", "restore_columns"])]
     pub picks: Vec<String>,
+    /// Put back structure from the backup's schema (schema.sql or a pg_dump), in the same
+    /// transaction as the rows: create tables live lacks, add columns live lacks, recreate
+    /// missing primary keys, unique, foreign keys and CHECKs (added NOT VALID, then validated
+    /// where no row violates them). All tables, or only those listed (`--repair-schema=a,b`).
+    /// Every statement is in the preview; the undo script drops what was created.
+    #[arg(long, value_name = "TABLE,...", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub repair_schema: Option<String>,
+    /// Write the backup's values of these columns back into the live rows with the same key
+    /// (only rows that exist live; repeatable): `projects:total_hours,start_date`. `TABLE`
+    /// alone = every column the backup has and live lacks. A column live lacks is added first
+    /// (ALTER TABLE ADD COLUMN with the backup's type and default).
+    #[arg(long, value_name = "TABLE[:COLUMN,...]")]
+    pub restore_columns: Vec<String>,
+    /// Allow creating a table (or adding a column) whose types lifeboat inferred from the
+    /// backup's values because the backup has no DDL for it. Read the proposed types in the
+    /// plan first.
+    #[arg(long)]
+    pub accept_inferred_schema: bool,
     /// Do not bring back the rows that reference the picked ones (their sessions, their violations...).
     #[arg(long)]
     pub no_dependents: bool,
@@ -130,7 +149,7 @@ async fn open_and_prepare(args: &SelectionArgs) -> Result<Session> {
         &live,
         &backup,
         &picks,
-        select_options(args),
+        select_options(args)?,
         &script_options(args),
     )
     .await?;
@@ -142,14 +161,50 @@ async fn open_and_prepare(args: &SelectionArgs) -> Result<Session> {
     })
 }
 
-fn select_options(args: &SelectionArgs) -> SelectOptions {
-    SelectOptions {
+fn select_options(args: &SelectionArgs) -> Result<SelectOptions> {
+    Ok(SelectOptions {
         no_dependents: args.no_dependents,
         exclude_dependents: args.no_dependents_in.iter().cloned().collect(),
         no_inferred: args.no_inferred,
         on_conflict: args.on_conflict,
         skip_invalid: args.skip_invalid,
-    }
+        repair: repair_options(args)?,
+    })
+}
+
+fn repair_options(args: &SelectionArgs) -> Result<RepairOptions> {
+    let scope = match args.repair_schema.as_deref() {
+        None => RepairScope::Off,
+        Some(list) if list.trim().is_empty() => RepairScope::All,
+        Some(list) => RepairScope::Tables(
+            list.split(',')
+                .map(|name| {
+                    let spec = parse_pick(name.trim()).map_err(|_| {
+                        Error::Usage(format!(
+                            "--repair-schema: '{}' is not a table name",
+                            visible(name)
+                        ))
+                    })?;
+                    if !spec.conditions().is_empty() {
+                        return Err(Error::Usage(format!(
+                            "--repair-schema takes table names, not picks: '{}'",
+                            visible(name)
+                        )));
+                    }
+                    Ok(spec.table_name())
+                })
+                .collect::<Result<_>>()?,
+        ),
+    };
+    Ok(RepairOptions {
+        scope,
+        restore_columns: args
+            .restore_columns
+            .iter()
+            .map(|s| parse_columns_spec(s))
+            .collect::<Result<_>>()?,
+        accept_inferred: args.accept_inferred_schema,
+    })
 }
 
 fn script_options(args: &SelectionArgs) -> ScriptOptions {
@@ -212,6 +267,8 @@ struct RestoreReport<'a> {
     verification: Option<&'a Verification>,
     undo_script: Option<String>,
     journal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    constraints_after: Option<&'a crate::restore::run::ConstraintsAfter>,
 }
 
 pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
@@ -238,7 +295,7 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
     let mode = if args.dry_run {
         Mode::Rehearse
     } else {
-        if !args.yes && !confirmed(&session.url, summary.rows_to_insert, summary.rows_to_update)? {
+        if !args.yes && !confirmed(&session.url, summary)? {
             eprintln!("Cancelled; nothing changed.");
             return Ok(EXIT_ERROR);
         }
@@ -252,7 +309,7 @@ pub async fn run_restore(args: &RestoreArgs) -> Result<i32> {
         mode,
         undo_out: args.undo_out.clone(),
         journal: None,
-        options: journal_options(&select_options(&args.selection)),
+        options: journal_options(&select_options(&args.selection)?),
         busy: Duration::from_secs(args.selection.statement_timeout.clamp(1, 30)),
     };
     let report = run(request, progress::ignore, &Cancel::new()).await?;
@@ -285,19 +342,31 @@ fn print_report(summary: &PlanSummary, run: Option<&RunReport>) -> Result<()> {
         verification: run.and_then(|r| r.verification.as_ref()),
         undo_script: run.and_then(|r| path(&r.undo_script)),
         journal: run.and_then(|r| path(&r.journal)),
+        constraints_after: run.and_then(|r| r.constraints.as_ref()),
     };
     println!("{}", to_json(&report)?);
     Ok(())
 }
 
 /// Ask on the terminal for the database's name; true when typed exactly.
-fn confirmed(url: &DbUrl, inserts: usize, updates: usize) -> Result<bool> {
+fn confirmed(url: &DbUrl, summary: &PlanSummary) -> Result<bool> {
     let name = url.database_name();
     let mut err = std::io::stderr();
+    let ddl = summary
+        .schema_repair
+        .as_ref()
+        .map_or(0, |r| r.statements.len());
+    let schema = if ddl > 0 {
+        format!(", {ddl} schema statement(s)")
+    } else {
+        String::new()
+    };
     let _ = write!(
         err,
-        "\nThis writes {inserts} INSERT(s) and {updates} UPDATE(s) to {} in one transaction.\n\
+        "\nThis writes {} INSERT(s){schema} and {} UPDATE(s) to {} in one transaction.\n\
          Type the database name ({}) to go ahead, anything else cancels: ",
+        summary.rows_to_insert,
+        summary.rows_to_update,
         url.redacted(),
         visible(&name)
     );

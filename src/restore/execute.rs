@@ -68,6 +68,13 @@ pub struct Execution {
     /// Left out of JSON when false, so the CLI's JSON is as it was.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub cancelled: bool,
+    /// Schema repair statements run (CREATE / ALTER TABLE, VALIDATE).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub schema_statements: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Failure {
@@ -92,6 +99,7 @@ impl Execution {
             failure: None,
             notes: Vec::new(),
             cancelled: false,
+            schema_statements: 0,
         }
     }
 
@@ -217,7 +225,9 @@ async fn pinpoint(writer: &mut Writer, sel: &Selection, scripts: &RestoreScripts
 
 /// Statements the progress counts in `mode` (see [`RunEvent::Statement`]).
 fn counted(kind: StatementKind, mode: Mode) -> bool {
-    kind.writes() || (kind == StatementKind::Setval && mode == Mode::Commit)
+    kind.writes()
+        || kind == StatementKind::Schema
+        || (kind == StatementKind::Setval && mode == Mode::Commit)
 }
 
 /// Mark `run` cancelled (the caller rolls back).
@@ -307,6 +317,7 @@ async fn run_statements(
                 }
                 run.written.entry(table).or_default().inserted += affected;
             }
+            StatementKind::Schema => run.schema_statements += 1,
             StatementKind::Update | StatementKind::FixLink => {
                 if affected == 0 {
                     run.failure = Some(failure(

@@ -72,6 +72,41 @@ pub fn parse_pick(spec: &str) -> Result<PickSpec> {
     Ok(PickSpec::Match { table, conditions })
 }
 
+/// `--restore-columns TABLE[:COLUMN,...]`: a table and the columns whose
+/// backup values go back into its live rows; no columns = every column the
+/// backup has and live lacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnsSpec {
+    pub table: TableName,
+    pub columns: Vec<String>,
+}
+
+pub fn parse_columns_spec(spec: &str) -> Result<ColumnsSpec> {
+    let fail = |why: String| {
+        Error::Usage(format!(
+            "invalid --restore-columns '{}': {why}",
+            visible(spec)
+        ))
+    };
+    let mut p = Parser::new(spec);
+    let table = p.table().map_err(fail)?;
+    let mut columns = Vec::new();
+    if !p.at_end() {
+        p.bump();
+        loop {
+            let column = p.part(",", "column name").map_err(fail)?;
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+            if p.at_end() {
+                break;
+            }
+            p.bump();
+        }
+    }
+    Ok(ColumnsSpec { table, columns })
+}
+
 impl FromStr for PickSpec {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -344,6 +379,24 @@ mod tests {
             matched("public.t", &[("we,ird=col", "  padded ")])
         );
         assert_eq!(parse_pick("t:e=\"\"").unwrap(), matched("t", &[("e", "")]));
+    }
+
+    #[test]
+    fn columns_specs() {
+        let spec = parse_columns_spec("projects").unwrap();
+        assert_eq!(spec.table, TableName::new(None, "projects"));
+        assert!(spec.columns.is_empty());
+        let spec =
+            parse_columns_spec("public.projects:total_hours, \"Start Date\",total_hours").unwrap();
+        assert_eq!(spec.table, TableName::new(Some("public"), "projects"));
+        assert_eq!(spec.columns, vec!["total_hours", "Start Date"]);
+        let spec = parse_columns_spec("\"vector-sync-status\":last_sync").unwrap();
+        assert_eq!(spec.table.name, "vector-sync-status");
+        assert_eq!(spec.columns, vec!["last_sync"]);
+        for bad in ["projects:", "projects:a,,b", ":a", "projects:\"a"] {
+            let err = parse_columns_spec(bad).unwrap_err().to_string();
+            assert!(err.contains("--restore-columns"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct TableContext<'a> {
     /// The key columns rows are matched on (live primary key, else the backup's).
     pub key: Vec<String>,
     pub live_rows: &'a LiveRows,
+    /// Columns a schema repair adds: not there to compare yet (their
+    /// values come back with `--restore-columns`).
+    pub added: &'a [String],
 }
 
 /// Decide every closure row and check its values.
@@ -171,6 +174,7 @@ pub fn classify_rows(
                         .columns
                         .iter()
                         .enumerate()
+                        .filter(|(_, c)| !ctx.added.contains(&c.name))
                         .filter(|(i, _)| {
                             cell(*i).is_some_and(|c| {
                                 let backup = canonicalize(c, &classes[*i]).ok().flatten();
@@ -288,4 +292,109 @@ fn dropped_column_warnings(
             data.table
         ));
     }
+}
+
+/// `--restore-columns`: every backup row of table `t` whose key exists live
+/// gets an UPDATE of `columns` where the values differ (always for columns
+/// the repair adds: they hold the column default until then). Rows the
+/// closure already plans are merged: an identical or skipped conflicting
+/// row becomes an update, an update gains the columns. Returns the number
+/// of live rows already holding the backup's values.
+pub fn plan_column_restore(
+    t: usize,
+    data: &TableRows,
+    ctx: &TableContext<'_>,
+    columns: &[String],
+    catalog: &Catalog,
+    out: &mut Classified,
+) -> usize {
+    let Some(live) = ctx.live else {
+        return 0;
+    };
+    let classes: Vec<TypeClass> = live
+        .columns
+        .iter()
+        .map(|c| classify(&c.data_type, catalog.dialect, &catalog.enums))
+        .collect();
+    let field: Vec<Option<usize>> = live
+        .columns
+        .iter()
+        .map(|c| data.columns.iter().position(|f| *f == c.name))
+        .collect();
+    let key_idx: Option<Vec<usize>> = ctx.key.iter().map(|k| live.column_index(k)).collect();
+    let Some(key_idx) = key_idx else {
+        return 0;
+    };
+    let planned: HashMap<RowRef, usize> = out
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.row, i))
+        .collect();
+    let mut equal = 0;
+    for (r, row) in data.rows.iter().enumerate() {
+        let cell = |i: usize| field[i].and_then(|f| row.get(f)).and_then(|c| c.as_ref());
+        let key: Option<Vec<(String, String)>> = key_idx
+            .iter()
+            .map(|&i| {
+                let v = canonicalize(cell(i)?, &classes[i]).ok()??;
+                Some((live.columns[i].name.clone(), v.into_owned()))
+            })
+            .collect();
+        let Some(key) = key else {
+            continue;
+        };
+        let key_values: Vec<String> = key.iter().map(|(_, v)| v.clone()).collect();
+        let Some(live_values) = ctx.live_rows.get(&key_values) else {
+            continue;
+        };
+        let differing: Vec<String> = columns
+            .iter()
+            .filter(|c| {
+                let Some(i) = live.column_index(c) else {
+                    return false;
+                };
+                if ctx.added.contains(c) {
+                    return true;
+                }
+                let backup = cell(i).and_then(|v| canonicalize(v, &classes[i]).ok().flatten());
+                backup.as_deref() != live_values.get(i).and_then(|v| v.as_deref())
+            })
+            .cloned()
+            .collect();
+        if differing.is_empty() {
+            equal += 1;
+            continue;
+        }
+        let action = match planned.get(&(t, r)).map(|&i| &out.rows[i].action) {
+            Some(RowAction::Insert | RowAction::ConflictFail { .. }) => continue,
+            Some(RowAction::Update { columns: had }) => {
+                let mut all = had.clone();
+                all.extend(differing.into_iter().filter(|c| !had.contains(c)));
+                RowAction::Update { columns: all }
+            }
+            _ => RowAction::Update { columns: differing },
+        };
+        preflight_row(
+            data,
+            live,
+            &classes,
+            &cell,
+            (t, r),
+            &key,
+            &action,
+            &mut out.failures,
+        );
+        let planned_row = PlannedRow {
+            row: (t, r),
+            table: data.table.to_string(),
+            key,
+            action,
+        };
+        match planned.get(&(t, r)) {
+            Some(&i) => out.rows[i] = planned_row,
+            None => out.rows.push(planned_row),
+        }
+    }
+    equal
 }

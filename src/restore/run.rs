@@ -10,6 +10,7 @@ use super::selection::SelectOptions;
 use super::verify::{verify, Verification};
 use super::Prepared;
 use crate::backup::Backup;
+use crate::diff::schema::{constraint_counts, ConstraintCounts};
 use crate::error::{Error, Result};
 use crate::live::{DbUrl, LiveDb};
 use crate::report::visible;
@@ -52,6 +53,15 @@ pub struct RunReport {
     /// Problems that did not change the outcome (the journal line could not
     /// be written, verification could not read, a cancel that came too late).
     pub warnings: Vec<String>,
+    /// After a COMMIT that repaired the schema: constraints per kind live
+    /// now, and in the backup's schema (the figure to compare).
+    pub constraints: Option<ConstraintsAfter>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ConstraintsAfter {
+    pub live: ConstraintCounts,
+    pub backup: ConstraintCounts,
 }
 
 /// Run `req.prepared`. `progress` hears every [`RunEvent`], last
@@ -142,6 +152,7 @@ pub async fn run(
     tracing::debug!(outcome = ?execution.outcome, "executed");
     let committed = execution.outcome == Outcome::Committed;
     let mut verification = None;
+    let mut constraints = None;
     if committed {
         progress(RunEvent::Verifying);
         match verify(
@@ -158,6 +169,19 @@ pub async fn run(
             )),
         }
         tracing::debug!("verified");
+        if let Some(repair) = &summary.schema_repair {
+            match req.live.catalog().await {
+                Ok(now) => {
+                    constraints = Some(ConstraintsAfter {
+                        live: constraint_counts(&now),
+                        backup: repair.counts.backup,
+                    })
+                }
+                Err(e) => warnings.push(format!(
+                    "committed, but the live catalog could not be read to count constraints: {e}"
+                )),
+            }
+        }
         if cancel.is_cancelled() {
             warnings.push(
                 "the cancel came too late (sequences moved or COMMIT sent): the restore is committed"
@@ -173,6 +197,7 @@ pub async fn run(
         undo_script: if committed { undo_path } else { None },
         journal: journaled,
         warnings,
+        constraints,
     })
 }
 
@@ -275,6 +300,28 @@ pub fn journal_options(opts: &SelectOptions) -> BTreeMap<String, String> {
         let tables: Vec<&str> = opts.exclude_dependents.iter().map(String::as_str).collect();
         o.insert("no_dependents_in".into(), tables.join(", "));
     }
+    let repair = &opts.repair;
+    match &repair.scope {
+        crate::repair::plan::RepairScope::Off => {}
+        crate::repair::plan::RepairScope::All => {
+            o.insert("repair_schema".into(), "all".into());
+        }
+        crate::repair::plan::RepairScope::Tables(t) => {
+            let names: Vec<String> = t.iter().map(ToString::to_string).collect();
+            o.insert("repair_schema".into(), names.join(", "));
+        }
+    }
+    if !repair.restore_columns.is_empty() {
+        let specs: Vec<String> = repair
+            .restore_columns
+            .iter()
+            .map(|c| format!("{}:{}", c.table, c.columns.join(",")))
+            .collect();
+        o.insert("restore_columns".into(), specs.join(" "));
+    }
+    if repair.accept_inferred {
+        o.insert("accept_inferred_schema".into(), "true".into());
+    }
     o
 }
 
@@ -341,6 +388,21 @@ pub fn render_report(report: &RunReport) -> String {
         Outcome::Committed => {
             let _ = writeln!(out, "\nCOMMITTED.");
             counts(&mut out);
+            if let Some(c) = &report.constraints {
+                let _ = writeln!(
+                    out,
+                    "  schema: {} statement(s) run; constraints live now: primary keys {}, unique {}, foreign keys {}, checks {} (backup: {}, {}, {}, {})",
+                    run.schema_statements,
+                    c.live.primary_keys,
+                    c.live.unique,
+                    c.live.foreign_keys,
+                    c.live.checks,
+                    c.backup.primary_keys,
+                    c.backup.unique,
+                    c.backup.foreign_keys,
+                    c.backup.checks
+                );
+            }
         }
         Outcome::Rehearsed => {
             let _ = writeln!(

@@ -8,12 +8,15 @@ use super::closure::{
 };
 use super::load::{load_backup_tables, read_live_keys, read_live_rows};
 use super::pick::{parse_pick, PickSpec};
-use super::plan::{classify_rows, Classified, LiveRows, OnConflict, TableContext};
+use super::plan::{
+    classify_rows, plan_column_restore, Classified, LiveRows, OnConflict, TableContext,
+};
 use super::relations::{collect_relations, Relation};
 use crate::backup::Backup;
 use crate::catalog::{Catalog, TableName};
 use crate::error::{Error, Result};
 use crate::live::LiveDb;
+use crate::repair::plan::RepairPlan;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 #[derive(Clone, Debug, Default)]
@@ -30,6 +33,8 @@ pub struct SelectOptions {
     pub on_conflict: OnConflict,
     /// Drop rows that fail pre-flight, and the rows that depend on them.
     pub skip_invalid: bool,
+    /// Schema repair and column restore (`--repair-schema`, `--restore-columns`).
+    pub repair: crate::repair::plan::RepairOptions,
 }
 
 /// Everything a plan is made from.
@@ -44,9 +49,13 @@ pub struct Selection {
     pub skipped_invalid: Vec<RowRef>,
     /// Live rows of the closure's tables by key, as the plan saw them.
     pub live_rows: Vec<LiveRows>,
+    /// Per universe table: what the schema repair creates or adds.
+    pub changes: Vec<SchemaChange>,
+    /// Per `--restore-columns` table (in order): live rows already equal.
+    pub columns_equal: Vec<usize>,
 }
 
-/// Read what is needed and decide every row.
+/// Read what is needed and decide every row (no schema repair).
 pub async fn select(
     live: &LiveDb,
     catalog: &Catalog,
@@ -54,9 +63,59 @@ pub async fn select(
     picks: &[PickSpec],
     opts: SelectOptions,
 ) -> Result<Selection> {
-    let started = std::time::Instant::now();
     let universe = load_backup_tables(backup, catalog)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "backup loaded");
+    let input = SelectInput {
+        live_catalog: catalog,
+        catalog,
+        universe,
+        repair: &RepairPlan::default(),
+    };
+    select_with(live, input, backup, picks, opts).await
+}
+
+/// What [`select_with`] plans against.
+pub struct SelectInput<'a> {
+    /// Live as it is: what can be read.
+    pub live_catalog: &'a Catalog,
+    /// Live as it will be once the repair's DDL ran: what rows are planned against.
+    pub catalog: &'a Catalog,
+    /// The backup's tables, loaded.
+    pub universe: Vec<TableRows>,
+    pub repair: &'a RepairPlan,
+}
+
+/// What a schema repair changes about one universe table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SchemaChange {
+    /// The table is created by the plan (nothing of it can be read live).
+    pub created: bool,
+    /// Columns the plan adds.
+    pub added: Vec<String>,
+}
+
+/// Read what is needed and decide every row, against live as a schema
+/// repair will leave it.
+pub async fn select_with(
+    live: &LiveDb,
+    input: SelectInput<'_>,
+    backup: &Backup,
+    picks: &[PickSpec],
+    opts: SelectOptions,
+) -> Result<Selection> {
+    let started = std::time::Instant::now();
+    let SelectInput {
+        live_catalog,
+        catalog,
+        universe,
+        repair,
+    } = input;
+    let changes: Vec<SchemaChange> = universe
+        .iter()
+        .map(|t| SchemaChange {
+            created: repair.creates(&t.table),
+            added: repair.added_columns(&t.table).map(str::to_owned).collect(),
+        })
+        .collect();
     let backup_columns: Vec<(TableName, Vec<String>)> = universe
         .iter()
         .map(|t| (t.table.clone(), t.columns.clone()))
@@ -86,7 +145,7 @@ pub async fn select(
             wanted.push((universe[t].table.clone(), keys[t].clone()));
         }
     }
-    let live_keys = read_live_keys(live, catalog, &wanted).await?;
+    let live_keys = read_live_keys(live, live_catalog, &wanted).await?;
 
     tracing::debug!(elapsed = ?started.elapsed(), "live keys read");
     let resolved = resolve_picks(&universe, &keys, picks, &pick_tables, &live_keys)?;
@@ -100,22 +159,55 @@ pub async fn select(
 
     // Live rows of the closure's tables, by key.
     let mut live_rows: Vec<LiveRows> = vec![LiveRows::new(); universe.len()];
+    let mut wanted_rows: HashMap<usize, HashSet<Vec<String>>> = HashMap::new();
     for (&t, rows) in &closure.rows {
-        let Some(table) = catalog.table(&universe[t].table) else {
+        wanted_rows.entry(t).or_default().extend(
+            rows.iter()
+                .filter_map(|&r| universe[t].key_values(r, &keys[t])),
+        );
+    }
+    // `--restore-columns` compares every backup row of its tables.
+    for rc in &repair.restore_columns {
+        let t = rc.table;
+        wanted_rows.entry(t).or_default().extend(
+            (0..universe[t].rows.len()).filter_map(|r| universe[t].key_values(r, &keys[t])),
+        );
+    }
+    for (&t, wanted) in &wanted_rows {
+        let Some(table) = live_catalog.table(&universe[t].table) else {
             continue;
         };
         if keys[t].is_empty() {
             continue;
         }
-        let wanted: HashSet<Vec<String>> = rows
-            .iter()
-            .filter_map(|&r| universe[t].key_values(r, &keys[t]))
-            .collect();
-        live_rows[t] = read_live_rows(live, catalog, table, &keys[t], &wanted).await?;
+        let mut rows = read_live_rows(live, live_catalog, table, &keys[t], wanted).await?;
+        // Added columns come last (ALTER TABLE ADD COLUMN appends); until
+        // they exist, live holds nothing in them.
+        for values in rows.values_mut() {
+            values.resize(values.len() + changes[t].added.len(), None);
+        }
+        live_rows[t] = rows;
     }
     tracing::debug!(elapsed = ?started.elapsed(), "closure and live rows");
-    let ctx = contexts(&universe, &keys, catalog, &live_rows);
-    let mut classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
+    let ctx = contexts(&universe, &keys, catalog, &live_rows, &changes);
+    let classify_all = |closure: &Closure| {
+        let mut c = classify_rows(&universe, closure, &ctx, catalog, opts.on_conflict);
+        let mut equal = Vec::new();
+        for rc in &repair.restore_columns {
+            let t = rc.table;
+            if keys[t].is_empty() {
+                c.errors.push(format!(
+                    "--restore-columns {}: the table has no primary key live or in the backup's schema, so rows cannot be matched by key",
+                    crate::report::visible(&universe[t].table.to_string())
+                ));
+                continue;
+            }
+            let same = plan_column_restore(t, &universe[t], &ctx[t], &rc.columns, catalog, &mut c);
+            equal.push(same);
+        }
+        (c, equal)
+    };
+    let (mut classified, mut columns_equal) = classify_all(&closure);
     classified.warnings.extend(left_out.iter().cloned());
     let mut skipped_invalid = Vec::new();
     if opts.skip_invalid && !classified.failures.is_empty() {
@@ -127,9 +219,10 @@ pub async fn select(
         closure.rows.retain(|_, rows| !rows.is_empty());
         skipped_invalid = removed.into_iter().collect();
         skipped_invalid.sort_unstable();
-        classified = classify_rows(&universe, &closure, &ctx, catalog, opts.on_conflict);
+        (classified, columns_equal) = classify_all(&closure);
         classified.warnings.extend(left_out);
     }
+    drop(ctx);
     Ok(Selection {
         universe,
         relations,
@@ -139,6 +232,8 @@ pub async fn select(
         classified,
         skipped_invalid,
         live_rows,
+        changes,
+        columns_equal,
     })
 }
 
@@ -176,6 +271,7 @@ fn contexts<'a>(
     keys: &[Vec<String>],
     catalog: &'a Catalog,
     live_rows: &'a [LiveRows],
+    changes: &'a [SchemaChange],
 ) -> Vec<TableContext<'a>> {
     universe
         .iter()
@@ -184,6 +280,7 @@ fn contexts<'a>(
             live: catalog.table(&data.table),
             key: keys[t].clone(),
             live_rows: &live_rows[t],
+            added: &changes[t].added,
         })
         .collect()
 }

@@ -89,12 +89,19 @@ pub struct PlanSummary {
     pub links_set_afterwards: usize,
     pub statements: usize,
     pub script_sha256: Option<String>,
+    /// Tables created, columns added and written back, constraints recreated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_repair: Option<crate::repair::summary::RepairSummary>,
 }
 
 impl PlanSummary {
     /// Every picked row is live already and nothing blocks: nothing to run.
     pub fn nothing_to_do(&self) -> bool {
         self.rows_to_insert + self.rows_to_update == 0
+            && self
+                .schema_repair
+                .as_ref()
+                .is_none_or(|r| r.statements.is_empty())
             && self.blockers.is_empty()
             && self.preflight_failures.is_empty()
     }
@@ -132,7 +139,11 @@ pub fn summarize(
             Some(RowKind::Dependent) => entry.dependents += 1,
             Some(RowKind::RequiredParent) => entry.required_parents += 1,
         }
-        if !matches!(p.action, RowAction::Insert | RowAction::AlreadyThere) {
+        // Rows only `--restore-columns` touches are not conflicts: the
+        // schema repair section counts them.
+        let column_restore_only = !sel.closure.reasons.contains_key(&p.row);
+        if !matches!(p.action, RowAction::Insert | RowAction::AlreadyThere) && !column_restore_only
+        {
             conflicts.push(p.clone());
         }
     }
@@ -240,10 +251,14 @@ pub fn summarize(
             s.script
                 .statements
                 .iter()
-                .filter(|st| st.kind.writes() || st.kind == StatementKind::Setval)
+                .filter(|st| {
+                    st.kind.writes()
+                        || matches!(st.kind, StatementKind::Setval | StatementKind::Schema)
+                })
                 .count()
         }),
         script_sha256: scripts.map(|s| super::journal::sha256_hex(s.script.text().as_bytes())),
+        schema_repair: None,
     }
 }
 
@@ -375,6 +390,10 @@ pub fn render_text(s: &PlanSummary) -> String {
         "\n{} row(s) to insert, {} to update.",
         s.rows_to_insert, s.rows_to_update
     );
+    if let Some(repair) = &s.schema_repair {
+        out.push('\n');
+        out.push_str(&crate::repair::summary::render_text(repair));
+    }
     section(
         &mut out,
         "Relations followed",

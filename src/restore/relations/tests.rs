@@ -29,6 +29,7 @@ fn table(name: TableName, columns: &[&str], pk: &[&str]) -> Table {
         }),
         unique: Vec::new(),
         foreign_keys: Vec::new(),
+        checks: Vec::new(),
     }
 }
 
@@ -40,6 +41,8 @@ fn fk(cols: &[&str], parent: TableName, parent_cols: &[&str], deferrable: bool) 
         referenced_columns: parent_cols.iter().map(|c| c.to_string()).collect(),
         deferrable,
         initially_deferred: false,
+        on_delete: crate::catalog::FkAction::NoAction,
+        on_update: crate::catalog::FkAction::NoAction,
     }
 }
 

@@ -56,6 +56,10 @@ pub(super) fn build(
     let sel = render.sel;
     let mut out = Vec::new();
     for (&t, rows) in inserts {
+        if sel.changes[t].created {
+            // Created in the transaction: nothing can be there before.
+            continue;
+        }
         if render.dialect == Dialect::Postgres {
             out.push(absent_bound(render, t, rows)?);
             continue;
@@ -96,9 +100,17 @@ pub(super) fn build(
             Dialect::Sqlite => " IS ",
         };
         let mut held = Vec::with_capacity(columns.len());
-        for c in columns {
+        // A column the repair adds does not exist yet when this runs.
+        for c in columns
+            .iter()
+            .filter(|c| !sel.changes[*t].added.contains(c))
+        {
             let before = render.live_literal((*t, *r), c)?;
             held.push(format!("{}{same}{before}", quote_ident(c)));
+        }
+        if held.is_empty() {
+            // Every column is new: the row only has to still be there.
+            held.push("1 = 1".into());
         }
         let (one, zero, lock) = match render.dialect {
             Dialect::Postgres => ("1::int8", "0::int8", " FOR UPDATE"),

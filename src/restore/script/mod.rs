@@ -65,6 +65,9 @@ pub enum StatementKind {
     Delete,
     /// Moving a sequence past the restored ids.
     Setval,
+    /// Schema repair: CREATE TABLE, ALTER TABLE ADD COLUMN / CONSTRAINT,
+    /// VALIDATE, and in the undo script the DROPs.
+    Schema,
     Commit,
 }
 
@@ -172,6 +175,26 @@ pub struct RestoreScripts {
     pub fix_links: usize,
 }
 
+/// The DDL of a schema repair, rendered (`repair::statements`), and where
+/// it goes: `before` the rows (types, sequences, tables, columns), `after`
+/// them (constraints, validation); in the undo script `undo_first` before
+/// the rows are taken out (constraints) and `undo_last` after (columns,
+/// tables, types).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SchemaSteps {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub undo_first: Vec<String>,
+    pub undo_last: Vec<String>,
+}
+
+impl SchemaSteps {
+    fn statements(sqls: &[String]) -> impl Iterator<Item = Statement> + '_ {
+        sqls.iter()
+            .map(|sql| Statement::new(StatementKind::Schema, sql.clone()))
+    }
+}
+
 /// Turn a selection into scripts. Fails when a row cannot be rendered (a
 /// value pre-flight let through but no literal fits) or when the rows form
 /// a loop no constraint deferral or nullable link can break.
@@ -180,6 +203,7 @@ pub fn build(
     catalog: &Catalog,
     opts: &ScriptOptions,
     header: Vec<String>,
+    schema: &SchemaSteps,
 ) -> Result<RestoreScripts> {
     let dialect = catalog.dialect;
     let mut inserts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -280,6 +304,7 @@ pub fn build(
                 &inserts,
                 &updates,
                 opening(dialect, opts, defer, &deferred),
+                schema,
             )?;
             let checks = checks::build(&render, &inserts, &updates)?;
             let expected = checks::expected(&render, &inserts, &updates);
@@ -291,8 +316,8 @@ pub fn build(
             &order_tables,
             &inserts,
             &updates,
-            opts,
-            defer,
+            opening(dialect, opts, defer, &deferred),
+            schema,
         );
         let side = side
             .join()
@@ -322,16 +347,12 @@ fn main_statements(
     order_tables: &[usize],
     inserts: &BTreeMap<usize, Vec<usize>>,
     updates: &[(RowRef, Vec<String>)],
-    opts: &ScriptOptions,
-    defer: bool,
+    opening: Vec<Statement>,
+    schema: &SchemaSteps,
 ) -> Result<Vec<Statement>> {
     let sel = render.sel;
-    let deferred: Vec<String> = order
-        .deferred()
-        .iter()
-        .filter_map(|&r| constraint_name(&sel.relations[r]))
-        .collect();
-    let mut statements = opening(render.dialect, opts, defer, &deferred);
+    let mut statements = opening;
+    statements.extend(SchemaSteps::statements(&schema.before));
     for step in &order.steps {
         match step {
             Step::DeferConstraints { .. } => {}
@@ -368,6 +389,7 @@ fn main_statements(
     for ((t, r), columns) in updates {
         statements.push(render.update(StatementKind::Update, (*t, *r), columns)?);
     }
+    statements.extend(SchemaSteps::statements(&schema.after));
     for &t in order_tables {
         statements.extend(setvals(
             &render.tables[t],

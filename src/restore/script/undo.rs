@@ -2,7 +2,7 @@
 //! reverse order) and puts back the values its UPDATEs replaced.
 
 use super::rows::Renderer;
-use super::{Script, Statement, StatementKind};
+use super::{SchemaSteps, Script, Statement, StatementKind};
 use crate::error::Result;
 use crate::restore::closure::RowRef;
 use crate::restore::literal::{delete_statements, render_update};
@@ -16,9 +16,11 @@ pub(super) fn build(
     inserts: &BTreeMap<usize, Vec<usize>>,
     updates: &[(RowRef, Vec<String>)],
     opening: Vec<Statement>,
+    schema: &SchemaSteps,
 ) -> Result<Script> {
     let sel = render.sel;
     let mut statements = opening;
+    statements.extend(SchemaSteps::statements(&schema.undo_first));
     // Rows that were linked after the fact point at each other in a loop no
     // DELETE order satisfies: unlink them first.
     for step in &order.steps {
@@ -51,8 +53,11 @@ pub(super) fn build(
     // now reference is deleted.
     for ((t, r), columns) in updates {
         let key = render.key((*t, *r))?;
+        // Columns the repair added are dropped below, values and all.
+        let added = &sel.changes[*t].added;
         let set: Vec<(&str, String)> = columns
             .iter()
+            .filter(|c| !added.contains(c))
             .map(|c| Ok((c.as_str(), render.live_literal((*t, *r), c)?)))
             .collect::<Result<_>>()?;
         if let Some(sql) = render_update(&sel.universe[*t].table, &key, &set) {
@@ -81,6 +86,12 @@ pub(super) fn build(
             j -= 1;
         }
         let run: Vec<RowRef> = in_order[j..i].iter().rev().copied().collect();
+        if sel.changes[t].created {
+            // The table itself is dropped below.
+            inserted += run.len();
+            i = j;
+            continue;
+        }
         let key_columns: Vec<&str> = sel.keys[t].iter().map(String::as_str).collect();
         let keys: Vec<Vec<String>> = run
             .iter()
@@ -107,6 +118,7 @@ pub(super) fn build(
         inserted += run.len();
         i = j;
     }
+    statements.extend(SchemaSteps::statements(&schema.undo_last));
     statements.push(Statement {
         sql: "COMMIT;".into(),
         kind: StatementKind::Commit,
@@ -121,7 +133,17 @@ pub(super) fn build(
                 updates.len()
             ),
             "Run it only against the database the restore was made on. Sequences moved forward stay where they are.".into(),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            (!schema.undo_first.is_empty() || !schema.undo_last.is_empty()).then(|| {
+                format!(
+                    "It also drops what the schema repair created ({} constraint(s), then columns and tables), values in added columns included.",
+                    schema.undo_first.len()
+                )
+            }),
+        )
+        .collect(),
         statements,
     })
 }

@@ -91,6 +91,8 @@ fn selection() -> Selection {
     Selection {
         keys: vec![vec!["id".to_string()]; universe.len()],
         live_rows: vec![Default::default(); universe.len()],
+        changes: vec![Default::default(); universe.len()],
+        columns_equal: Vec::new(),
         universe,
         relations,
         picks: vec![parse_pick("projects:id=p1").unwrap()],
