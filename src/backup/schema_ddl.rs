@@ -143,7 +143,8 @@ fn serial_base(dt: &DataType) -> Option<&'static str> {
 /// `makeObjectName` does), each part quoted inside the regclass literal when
 /// it is not a plain lower-case identifier (as pg_dump writes it).
 fn nextval_default(table: &TableName, column: &str) -> String {
-    let (mut t, mut c): (Vec<char>, Vec<char>) = (table.name.chars().collect(), column.chars().collect());
+    let (mut t, mut c): (Vec<char>, Vec<char>) =
+        (table.name.chars().collect(), column.chars().collect());
     let bytes = |v: &[char]| v.iter().map(|ch| ch.len_utf8()).sum::<usize>();
     while bytes(&t) + bytes(&c) + "__seq".len() > 63 && !(t.is_empty() && c.is_empty()) {
         if bytes(&t) >= bytes(&c) {
@@ -152,10 +153,18 @@ fn nextval_default(table: &TableName, column: &str) -> String {
             c.pop();
         }
     }
-    let seq = format!("{}_{}_seq", t.iter().collect::<String>(), c.iter().collect::<String>());
+    let seq = format!(
+        "{}_{}_seq",
+        t.iter().collect::<String>(),
+        c.iter().collect::<String>()
+    );
     let part = |s: &str| {
-        let plain = s.chars().next().is_some_and(|ch| ch.is_ascii_lowercase() || ch == '_')
-            && s.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+        let plain = s
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_lowercase() || ch == '_')
+            && s.chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
         if plain {
             s.to_owned()
         } else {

@@ -55,8 +55,8 @@ async fn counted(
     sel: &Selection,
     c: &ConstraintRepair,
 ) -> Result<(u64, Option<u64>)> {
-    let query = violation_query(live_catalog, &c.table, &c.missing)
-        .map_err(crate::error::Error::Other)?;
+    let query =
+        violation_query(live_catalog, &c.table, &c.missing).map_err(crate::error::Error::Other)?;
     let ViolationQuery::Orphans(q) = &query else {
         let before = live
             .violations(live_catalog, &c.table, &c.missing)
