@@ -86,6 +86,9 @@ pub struct TableContext<'a> {
     /// Columns a schema repair adds: not there to compare yet (their
     /// values come back with `--restore-columns`).
     pub added: &'a [String],
+    /// The schema repair creates this table: every row is missing, so a
+    /// table without a key can still be planned (all rows inserted).
+    pub created: bool,
 }
 
 /// Decide every closure row and check its values.
@@ -102,13 +105,14 @@ pub fn classify_rows(
         let ctx = &contexts[t];
         let Some(live) = ctx.live else {
             out.errors.push(format!(
-                "table {} does not exist live: {} row(s) of the closure cannot be restored into it",
-                data.table,
-                rows.len()
+                "table {} does not exist live: {} row(s) of the closure cannot be restored into it; add --repair-schema={} to recreate it from the backup's schema in the same transaction",
+                crate::report::visible(&data.table.to_string()),
+                rows.len(),
+                crate::report::visible(&data.table.to_string())
             ));
             continue;
         };
-        if ctx.key.is_empty() {
+        if ctx.key.is_empty() && !ctx.created {
             out.errors.push(format!(
                 "table {} has no primary key live or in the backup's schema: lifeboat cannot tell which rows are already there",
                 data.table
@@ -287,9 +291,14 @@ fn dropped_column_warnings(
         counts.insert(name, n);
     }
     for (name, n) in counts {
+        let table = crate::report::visible(&data.table.to_string()).into_owned();
+        let hint = if n > 0 {
+            format!(" (--repair-schema={table} adds the column back)")
+        } else {
+            String::new()
+        };
         warnings.push(format!(
-            "{}: column {name} no longer exists live; its values ({n} non-null in the rows to restore) are dropped from the INSERT",
-            data.table
+            "{table}: column {name} no longer exists live; its values ({n} non-null in the rows to restore) are dropped from the INSERT{hint}"
         ));
     }
 }

@@ -148,7 +148,19 @@ pub async fn select_with(
     let live_keys = read_live_keys(live, live_catalog, &wanted).await?;
 
     tracing::debug!(elapsed = ?started.elapsed(), "live keys read");
-    let resolved = resolve_picks(&universe, &keys, picks, &pick_tables, &live_keys)?;
+    // A table live lacks holds none of the backup's rows, key or no key.
+    let absent_live: Vec<bool> = universe
+        .iter()
+        .map(|t| live_catalog.table(&t.table).is_none())
+        .collect();
+    let resolved = resolve_picks(
+        &universe,
+        &keys,
+        &absent_live,
+        picks,
+        &pick_tables,
+        &live_keys,
+    )?;
     let walk = ClosureOptions {
         dependents: !opts.no_dependents,
         exclude_dependents: excluded_tables(&universe, &opts.exclude_dependents)?,
@@ -258,9 +270,10 @@ fn leave_out_tables_not_live(
         .filter_map(|t| {
             let rows = closure.rows.remove(&t)?;
             Some(format!(
-                "{}: table does not exist live; {} related row(s) of it are left out (recreate the table, then plan again to bring them back)",
+                "{}: table does not exist live; {} related row(s) of it are left out (add --repair-schema={} to recreate it in the same transaction and bring them back)",
                 crate::report::visible(&universe[t].table.to_string()),
-                rows.len()
+                rows.len(),
+                crate::report::visible(&universe[t].table.to_string())
             ))
         })
         .collect()
@@ -281,6 +294,7 @@ fn contexts<'a>(
             key: keys[t].clone(),
             live_rows: &live_rows[t],
             added: &changes[t].added,
+            created: changes[t].created,
         })
         .collect()
 }
@@ -367,6 +381,7 @@ fn no_such_table(p: &PickSpec) -> Error {
 fn resolve_picks(
     universe: &[TableRows],
     keys: &[Vec<String>],
+    absent_live: &[bool],
     picks: &[PickSpec],
     tables: &[usize],
     live: &LiveKeys,
@@ -375,6 +390,7 @@ fn resolve_picks(
     for (p, &t) in picks.iter().zip(tables) {
         let data = &universe[t];
         let rows: Vec<usize> = match p {
+            PickSpec::Table { .. } if absent_live[t] => (0..data.rows.len()).collect(),
             PickSpec::Table { .. } => {
                 if keys[t].is_empty() {
                     return Err(Error::Usage(format!(

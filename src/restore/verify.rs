@@ -83,6 +83,9 @@ async fn compare_table<'e>(
     table: &Table,
     exp: &'e Expected,
 ) -> Result<Vec<(&'e ExpectedRow, String)>> {
+    if exp.key_columns.is_empty() {
+        return compare_whole_rows(live, catalog, table, exp).await;
+    }
     let key_idx: Vec<usize> = exp
         .key_columns
         .iter()
@@ -128,4 +131,60 @@ async fn compare_table<'e>(
     missing.sort_by_key(|r| r.row);
     problems.extend(missing.into_iter().map(|r| (r, "is not there".to_owned())));
     Ok(problems)
+}
+
+/// A table without a key (only planned when the repair created it, so it
+/// holds nothing but what was written): every expected row must match one
+/// live row on all the columns it wrote, each live row used once.
+async fn compare_whole_rows<'e>(
+    live: &LiveDb,
+    catalog: &Catalog,
+    table: &Table,
+    exp: &'e Expected,
+) -> Result<Vec<(&'e ExpectedRow, String)>> {
+    let classes: Vec<TypeClass> = table
+        .columns
+        .iter()
+        .map(|c| classify(&c.data_type, catalog.dialect, &catalog.enums))
+        .collect();
+    // Rows grouped by the columns they wrote, then by those values.
+    type Pending<'e> = HashMap<Vec<Option<String>>, Vec<&'e ExpectedRow>>;
+    let mut shapes: Vec<(Vec<usize>, Pending<'e>)> = Vec::new();
+    for row in &exp.rows {
+        let cols: Vec<usize> = row.values.iter().map(|(i, _)| *i).collect();
+        let values: Vec<Option<String>> = row.values.iter().map(|(_, v)| v.clone()).collect();
+        let at = match shapes.iter().position(|(c, _)| *c == cols) {
+            Some(at) => at,
+            None => {
+                shapes.push((cols, HashMap::new()));
+                shapes.len() - 1
+            }
+        };
+        shapes[at].1.entry(values).or_default().push(row);
+    }
+    let all: Vec<usize> = (0..table.columns.len()).collect();
+    live.stream_rows(table, &all, |cells| {
+        for (cols, pending) in shapes.iter_mut() {
+            let values: Vec<Option<String>> = cols
+                .iter()
+                .map(|&i| canonical_or_raw(&cells[i], &classes[i]))
+                .collect();
+            if let Some(rows) = pending.get_mut(&values) {
+                if rows.pop().is_some() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    let mut missing: Vec<&ExpectedRow> = shapes
+        .into_iter()
+        .flat_map(|(_, pending)| pending.into_values().flatten())
+        .collect();
+    missing.sort_by_key(|r| r.row);
+    Ok(missing
+        .into_iter()
+        .map(|r| (r, "is not there".to_owned()))
+        .collect())
 }
