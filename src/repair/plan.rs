@@ -358,7 +358,11 @@ fn needed_enums(
     for ty in used {
         let bare = ty.strip_prefix("public.").unwrap_or(ty);
         let known_live = live.enums.contains_key(ty) || live.enums.contains_key(bare);
-        if known_live || out.iter().any(|(n, _)| n == ty) {
+        // `public.mood` and `mood` are one type: create it once.
+        let planned = out
+            .iter()
+            .any(|(n, _)| n.strip_prefix("public.").unwrap_or(n) == bare);
+        if known_live || planned {
             continue;
         }
         if let Some(labels) = schema.enums.get(ty).or_else(|| schema.enums.get(bare)) {

@@ -269,3 +269,19 @@ fn violations_decide_between_validate_not_valid_and_refusal() {
         .unwrap_or("")
         .contains("VALIDATE CONSTRAINT"));
 }
+
+#[test]
+fn an_enum_named_with_and_without_its_schema_is_created_once() {
+    let (live, mut backup, universe) = incident_two();
+    let labels = vec!["calm".to_string(), "busy".to_string()];
+    backup.enums.insert("public.mood".into(), labels.clone());
+    backup.enums.insert("mood".into(), labels.clone());
+    for t in &mut backup.tables {
+        if t.name.name == "vector-sync-status" {
+            t.columns.push(col("state", "public.mood"));
+            t.columns.push(col("previous_state", "mood"));
+        }
+    }
+    let plan = plan_repair(&live, Some(&backup), &universe, &all());
+    assert_eq!(plan.enums, vec![("public.mood".to_string(), labels)]);
+}
