@@ -100,7 +100,7 @@ fn find_pick_plan_rehearse_and_restore_a_lost_project_from_the_demo() {
     tmux.keys(&["R"]);
     tmux.wait_for("REHEARSED — rolled back, nothing changed");
     assert_eq!(sqlite(&live, lost), "0");
-    tmux.keys(&["Escape"]);
+    tmux.escape();
 
     // A wrong name cancels; the right one commits.
     tmux.keys(&["X"]);
@@ -182,7 +182,7 @@ fn a_restore_that_fails_rolls_back_and_names_the_statement_and_the_backup_row() 
         "{screen}"
     );
     assert_eq!(sqlite(&live, count), before);
-    tmux.keys(&["Escape"]);
+    tmux.escape();
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");

@@ -75,8 +75,7 @@ fn the_console_switches_snapshots_and_finds_a_row_in_the_others() {
         "{screen}"
     );
     assert!(screen.contains("does not hold it"), "{screen}");
-    tmux.keys(&["Escape"]);
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    tmux.escape();
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");

@@ -107,4 +107,11 @@ impl Tmux {
             .success();
         assert!(ok);
     }
+
+    /// Escape, then a pause: a key sent right behind it reaches the console
+    /// in the same read, and a terminal reads ESC + key as Alt-key.
+    pub fn escape(&self) {
+        self.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(250));
+    }
 }
