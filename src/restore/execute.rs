@@ -319,14 +319,16 @@ async fn run_statements(
             }
             StatementKind::Schema => run.schema_statements += 1,
             StatementKind::Update | StatementKind::FixLink => {
-                if affected == 0 {
-                    run.failure = Some(failure(
-                        sel,
-                        i,
-                        st.head(),
-                        &st.rows,
-                        "the UPDATE matched no row (the row changed or vanished inside the transaction)".into(),
-                    ));
+                if affected < st.rows.len() as u64 {
+                    let why = if st.rows.len() == 1 {
+                        "the UPDATE matched no row (the row changed or vanished inside the transaction)".to_owned()
+                    } else {
+                        format!(
+                            "the UPDATE matched {affected} of its {} rows (some changed or vanished inside the transaction)",
+                            st.rows.len()
+                        )
+                    };
+                    run.failure = Some(failure(sel, i, st.head(), &st.rows, why));
                     return Ok(());
                 }
                 if st.kind == StatementKind::Update {
@@ -461,17 +463,25 @@ async fn recheck(writer: &mut Writer, scripts: &RestoreScripts) -> Result<Vec<St
                     ));
                 }
             }
-            CheckKind::Unchanged { origin, .. } => {
-                let why = match writer.int_column(&check.sql).await?.as_slice() {
-                    [1] => continue,
-                    [] => "was deleted live since the plan",
-                    _ => "changed live since the plan",
-                };
-                moved.push(format!(
-                    "{}: the row to update (from {}) {why}",
-                    visible(&check.table.to_string()),
-                    visible(origin)
-                ));
+            CheckKind::Unchanged { rows } => {
+                let mut state: Vec<Option<bool>> = vec![None; rows.len()];
+                for x in writer.int_column(&check.sql).await? {
+                    if let Some(s) = usize::try_from(x / 2).ok().and_then(|n| state.get_mut(n)) {
+                        *s = Some(x % 2 == 1);
+                    }
+                }
+                for ((_, origin), held) in rows.iter().zip(state) {
+                    let why = match held {
+                        Some(true) => continue,
+                        None => "was deleted live since the plan",
+                        Some(false) => "changed live since the plan",
+                    };
+                    moved.push(format!(
+                        "{}: the row to update (from {}) {why}",
+                        visible(&check.table.to_string()),
+                        visible(origin)
+                    ));
+                }
             }
         }
     }

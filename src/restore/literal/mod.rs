@@ -10,6 +10,7 @@
 //! server's defaults. SQLite has no casts and stores values as given, so
 //! there the backup's own representation is kept where it is text-like.
 
+mod batch_update;
 mod pg_array;
 mod sequence;
 mod statements;
@@ -17,6 +18,7 @@ mod statements;
 #[cfg(test)]
 mod tests;
 
+pub use batch_update::{render_batch_update, UpdateBatch};
 pub use sequence::{render_setval_to_max, sequence_of_default};
 pub use statements::{
     delete_statements, insert_statements, insert_statements_spanned, key_match, keyed_statements,

@@ -6,7 +6,7 @@ use super::rows::Renderer;
 use crate::catalog::{quote_ident, Dialect, TableName};
 use crate::error::Result;
 use crate::restore::closure::RowRef;
-use crate::restore::literal::{key_match, keyed_statements};
+use crate::restore::literal::keyed_statements;
 use crate::value::canonicalize;
 use std::collections::BTreeMap;
 
@@ -26,9 +26,10 @@ pub enum CheckKind {
     /// Returns the key (as text) of every row to insert that exists live
     /// by now; any row means someone wrote since the plan.
     Absent,
-    /// Returns one row holding 1 when the row to update still has the
-    /// values the plan replaces (0: changed since; no row: deleted since).
-    Unchanged { row: RowRef, origin: String },
+    /// Returns `n * 2 + 1` for each row `n` (of `rows`) to update that
+    /// still has the values the plan replaces, `n * 2` for one changed
+    /// since, nothing for one deleted since.
+    Unchanged { rows: Vec<(RowRef, String)> },
 }
 
 /// Rows of one table to read back after COMMIT.
@@ -92,46 +93,7 @@ pub(super) fn build(
             });
         }
     }
-    for ((t, r), columns) in updates {
-        let table = &sel.universe[*t].table;
-        let key = render.key((*t, *r))?;
-        let same = match render.dialect {
-            Dialect::Postgres => " IS NOT DISTINCT FROM ",
-            Dialect::Sqlite => " IS ",
-        };
-        let mut held = Vec::with_capacity(columns.len());
-        // A column the repair adds does not exist yet when this runs.
-        for c in columns
-            .iter()
-            .filter(|c| !sel.changes[*t].added.contains(c))
-        {
-            let before = render.live_literal((*t, *r), c)?;
-            held.push(format!("{}{same}{before}", quote_ident(c)));
-        }
-        if held.is_empty() {
-            // Every column is new: the row only has to still be there.
-            held.push("1 = 1".into());
-        }
-        let (one, zero, lock) = match render.dialect {
-            Dialect::Postgres => ("1::int8", "0::int8", " FOR UPDATE"),
-            Dialect::Sqlite => ("1", "0", ""),
-        };
-        let sql = format!(
-            "SELECT CASE WHEN {} THEN {one} ELSE {zero} END FROM {} WHERE {}{lock};",
-            held.join(" AND "),
-            table.quoted(),
-            key_match(&key)
-        );
-        out.push(Check {
-            table: table.clone(),
-            sql,
-            binds: Vec::new(),
-            kind: CheckKind::Unchanged {
-                row: (*t, *r),
-                origin: sel.universe[*t].origin(*r),
-            },
-        });
-    }
+    out.extend(super::unchanged::checks(render, updates)?);
     Ok(out)
 }
 

@@ -5,6 +5,7 @@
 
 mod checks;
 mod rows;
+mod unchanged;
 mod undo;
 
 pub use checks::{Check, CheckKind, Expected, ExpectedRow};
@@ -386,8 +387,16 @@ fn main_statements(
             }
         }
     }
+    // Rows of one table setting the same columns share batched UPDATEs.
+    let mut groups: Vec<((usize, &Vec<String>), Vec<usize>)> = Vec::new();
     for ((t, r), columns) in updates {
-        statements.push(render.update(StatementKind::Update, (*t, *r), columns)?);
+        match groups.iter_mut().find(|(g, _)| *g == (*t, columns)) {
+            Some((_, rows)) => rows.push(*r),
+            None => groups.push(((*t, columns), vec![*r])),
+        }
+    }
+    for ((t, columns), rows) in groups {
+        statements.extend(render.updates(StatementKind::Update, t, &rows, columns)?);
     }
     statements.extend(SchemaSteps::statements(&schema.after));
     for &t in order_tables {

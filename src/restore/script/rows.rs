@@ -4,7 +4,9 @@ use super::{Statement, StatementKind, TableInfo};
 use crate::catalog::{Dialect, Identity};
 use crate::error::{Error, Result};
 use crate::restore::closure::RowRef;
-use crate::restore::literal::{insert_statements_spanned, render_update, InsertBatch};
+use crate::restore::literal::{
+    insert_statements_spanned, render_batch_update, render_update, InsertBatch, UpdateBatch,
+};
 use crate::restore::selection::Selection;
 use crate::value::{display_value, Cell};
 use std::collections::HashMap;
@@ -216,5 +218,70 @@ impl Renderer<'_> {
             rows: vec![row],
             tuples: Vec::new(),
         })
+    }
+
+    /// UPDATEs of `rows` of table `t`, all setting `columns` to their backup
+    /// values by key: one statement per `batch_rows` rows (a single row keeps
+    /// the plain `UPDATE ... WHERE key` form).
+    pub fn updates(
+        &self,
+        kind: StatementKind,
+        t: usize,
+        rows: &[usize],
+        columns: &[String],
+    ) -> Result<Vec<Statement>> {
+        if let [r] = rows {
+            return Ok(vec![self.update(kind, (t, *r), columns)?]);
+        }
+        let sel = self.sel;
+        let Some(live) = self.tables[t].live else {
+            return Err(Error::Other(format!(
+                "{} does not exist live",
+                sel.universe[t].table
+            )));
+        };
+        let typed = |name: &'_ str| -> Result<(usize, &str)> {
+            let i = self.column(t, name)?;
+            Ok((i, live.columns[i].data_type.as_str()))
+        };
+        let key: Vec<(&str, usize, &str)> = sel.keys[t]
+            .iter()
+            .map(|k| typed(k).map(|(i, ty)| (k.as_str(), i, ty)))
+            .collect::<Result<_>>()?;
+        let set: Vec<(&str, usize, &str)> = columns
+            .iter()
+            .map(|c| typed(c).map(|(i, ty)| (c.as_str(), i, ty)))
+            .collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        for chunk in rows.chunks(self.batch_rows.max(1)) {
+            let values: Vec<Vec<String>> = chunk
+                .iter()
+                .map(|&r| {
+                    key.iter()
+                        .chain(&set)
+                        .map(|&(_, i, _)| self.literal((t, r), i))
+                        .collect::<Result<Vec<String>>>()
+                })
+                .collect::<Result<_>>()?;
+            let batch = UpdateBatch {
+                table: &sel.universe[t].table,
+                key: key.iter().map(|&(c, _, ty)| (c, ty)).collect(),
+                set: set.iter().map(|&(c, _, ty)| (c, ty)).collect(),
+                rows: values,
+            };
+            let sql = render_batch_update(&batch, self.dialect).ok_or_else(|| {
+                Error::Other(format!(
+                    "no key or nothing to set for an UPDATE of {}",
+                    sel.universe[t].table
+                ))
+            })?;
+            out.push(Statement {
+                sql,
+                kind,
+                rows: chunk.iter().map(|&r| (t, r)).collect(),
+                tuples: Vec::new(),
+            });
+        }
+        Ok(out)
     }
 }
