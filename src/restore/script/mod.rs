@@ -388,15 +388,9 @@ fn main_statements(
         }
     }
     // Rows of one table setting the same columns share batched UPDATEs.
-    let mut groups: Vec<((usize, &Vec<String>), Vec<usize>)> = Vec::new();
-    for ((t, r), columns) in updates {
-        match groups.iter_mut().find(|(g, _)| *g == (*t, columns)) {
-            Some((_, rows)) => rows.push(*r),
-            None => groups.push(((*t, columns), vec![*r])),
-        }
-    }
-    for ((t, columns), rows) in groups {
-        statements.extend(render.updates(StatementKind::Update, t, &rows, columns)?);
+    let groups = RowGroup::of(updates.iter().map(|(row, columns)| (*row, columns)));
+    for g in groups {
+        statements.extend(render.updates(StatementKind::Update, g.table, &g.rows, g.by)?);
     }
     statements.extend(SchemaSteps::statements(&schema.after));
     for &t in order_tables {
@@ -408,6 +402,31 @@ fn main_statements(
     }
     statements.push(Statement::new(StatementKind::Commit, "COMMIT;"));
     Ok(statements)
+}
+
+/// Rows of one table that share something (the columns they set), in the
+/// order the first of them came.
+pub(super) struct RowGroup<K> {
+    pub table: usize,
+    pub by: K,
+    pub rows: Vec<usize>,
+}
+
+impl<K: PartialEq> RowGroup<K> {
+    pub fn of(rows: impl Iterator<Item = (RowRef, K)>) -> Vec<RowGroup<K>> {
+        let mut groups: Vec<RowGroup<K>> = Vec::new();
+        for ((table, r), by) in rows {
+            match groups.iter_mut().find(|g| g.table == table && g.by == by) {
+                Some(g) => g.rows.push(r),
+                None => groups.push(RowGroup {
+                    table,
+                    by,
+                    rows: vec![r],
+                }),
+            }
+        }
+        groups
+    }
 }
 
 /// The live side of one universe table.

@@ -5,7 +5,7 @@
 //! query per row (100,000 round trips took 20 s of a 30 s restore).
 
 use super::rows::Renderer;
-use super::{Check, CheckKind};
+use super::{Check, CheckKind, RowGroup};
 use crate::catalog::{quote_ident, Dialect};
 use crate::error::Result;
 use crate::restore::closure::RowRef;
@@ -22,23 +22,19 @@ pub(super) fn checks(
     updates: &[(RowRef, Vec<String>)],
 ) -> Result<Vec<Check>> {
     let sel = render.sel;
-    let mut groups: Vec<((usize, Vec<&str>), Vec<usize>)> = Vec::new();
-    for ((t, r), columns) in updates {
-        // A column the repair adds does not exist yet when this runs.
+    // A column the repair adds does not exist yet when this runs.
+    let groups = RowGroup::of(updates.iter().map(|((t, r), columns)| {
         let held: Vec<&str> = columns
             .iter()
             .filter(|c| !sel.changes[*t].added.contains(c))
             .map(String::as_str)
             .collect();
-        match groups.iter_mut().find(|(g, _)| g.0 == *t && g.1 == held) {
-            Some((_, rows)) => rows.push(*r),
-            None => groups.push(((*t, held), vec![*r])),
-        }
-    }
+        ((*t, *r), held)
+    }));
     let mut out = Vec::new();
-    for ((t, held), rows) in groups {
-        for chunk in rows.chunks(render.batch_rows.max(1)) {
-            out.push(batch(render, t, &held, chunk)?);
+    for g in groups {
+        for chunk in g.rows.chunks(render.batch_rows.max(1)) {
+            out.push(batch(render, g.table, &g.by, chunk)?);
         }
     }
     Ok(out)
