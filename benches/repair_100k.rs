@@ -64,8 +64,7 @@ SELECT p, 'Project ' || p,
 FROM generate_series(1, {rows}) p;
 "#;
 
-const TABLE_MD5: &str =
-    "SELECT md5(string_agg(t::text, E'\\n' ORDER BY id)) FROM projects t";
+const TABLE_MD5: &str = "SELECT md5(string_agg(t::text, E'\\n' ORDER BY id)) FROM projects t";
 
 async fn damage(pool: &PgPool) {
     let drops: Vec<String> = LOST.iter().map(|c| format!("DROP COLUMN {c}")).collect();
@@ -155,7 +154,11 @@ async fn main() {
         .connect(&server_url())
         .await
         .expect("connect to PostgreSQL ($LIFEBOAT_TEST_PG)");
-    exec(&admin, &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)")).await;
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
+    )
+    .await;
     exec(&admin, &format!("CREATE DATABASE {DB}")).await;
     let pool = PgPoolOptions::new()
         .max_connections(2)
@@ -219,5 +222,9 @@ async fn main() {
         median(ratios)
     );
     pool.close().await;
-    exec(&admin, &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)")).await;
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
+    )
+    .await;
 }
