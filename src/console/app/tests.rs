@@ -575,4 +575,5 @@ fn snapshot_search_everywhere() {
 
 mod folder;
 mod health;
+mod repair;
 mod screens;

@@ -8,7 +8,8 @@ use crate::diff::TableDiff;
 use crate::report::visible;
 use crate::repair::summary::RepairSummary;
 
-/// After a table's name in the tables list: `[repair]`, `[write back 2 col]`.
+/// After a table's name in the tables list: `[repair]` (structure), `[+2 col]`
+/// (two columns' values written back).
 pub fn table_marker(repair: &Repair, t: &TableDiff) -> String {
     let mut out = String::new();
     if repair.repairs(t) {
@@ -16,7 +17,7 @@ pub fn table_marker(repair: &Repair, t: &TableDiff) -> String {
     }
     let columns = repair.written_back(&t.name).len();
     if columns > 0 {
-        out.push_str(&format!(" [write back {columns} col]"));
+        out.push_str(&format!(" [+{columns} col]"));
     }
     out
 }

@@ -65,27 +65,27 @@ fn structure_lines(app: &App, d: &TableDiff, t: &Theme, lines: &mut Vec<Line<'st
     let what = if d.status == TableStatus::TableMissing {
         "recreate the table from the backup"
     } else if !d.schema.missing_columns.is_empty() || !d.schema.missing_constraints.is_empty() {
-        "add its missing columns and constraints from the backup"
+        "add its missing columns and constraints"
     } else {
         return;
     };
     let (text, role) = if repaired {
-        (format!("Structure: REPAIRED — the plan will {what} (M: stop)"), Role::Ok)
+        ("Structure: REPAIRED (M: stop)", Role::Ok)
     } else {
-        (format!("Structure: not repaired — M will {what}"), Role::Muted)
+        ("Structure: not repaired (M: repair it)", Role::Muted)
     };
     lines.push(Line::styled(text, t.style(role)));
+    let tense = if repaired { "the plan will" } else { "M would" };
+    lines.push(Line::styled(format!("  {tense} {what}"), t.style(role)));
     if marks::table_inferred(app, &d.name) {
+        lines.push(Line::styled(
+            "  types INFERRED from the values (no DDL in the backup)",
+            t.style(Role::Danger),
+        ));
         let (text, role) = if app.repair.accept_inferred {
-            (
-                "  types INFERRED from the values (accepted; the plan shows each)",
-                Role::Warning,
-            )
+            ("  accepted (I: no longer accept); p shows each", Role::Warning)
         } else {
-            (
-                "  types INFERRED from the values: the backup has no DDL — check them in the plan (p), I accepts",
-                Role::Danger,
-            )
+            ("  p shows each; I accepts them", Role::Danger)
         };
         lines.push(Line::styled(text, t.style(role)));
     }
@@ -143,7 +143,7 @@ fn write_back_lines(
 fn drift_lines(d: &TableDiff, t: &Theme, lines: &mut Vec<Line<'static>>) {
     let head = |s: &str| Line::styled(s.to_owned(), t.style(Role::Title));
     let s = &d.schema;
-    if s.is_empty() {
+    if s.is_empty() && d.status != TableStatus::TableMissing {
         lines.push(Line::styled(
             "columns, types and constraints match the backup".to_owned(),
             t.style(Role::Ok),
