@@ -129,7 +129,10 @@ fn repair_a_dropped_table_and_write_dropped_columns_back_then_commit() {
         );
     }
     // Columns not picked stay dropped.
-    let columns = sqlite(&live, "SELECT group_concat(name) FROM pragma_table_info('projects')");
+    let columns = sqlite(
+        &live,
+        "SELECT group_concat(name) FROM pragma_table_info('projects')",
+    );
     assert!(!columns.contains("budget"), "{columns}");
 
     tmux.keys(&["Escape"]);

@@ -274,4 +274,3 @@ pub(super) fn on_schema(app: &mut App, action: Action) -> Option<Option<Effect>>
     });
     Some(replan(app))
 }
-

@@ -5,8 +5,8 @@
 use crate::console::app::repair::Repair;
 use crate::console::app::App;
 use crate::diff::TableDiff;
-use crate::report::visible;
 use crate::repair::summary::RepairSummary;
+use crate::report::visible;
 
 /// After a table's name in the tables list: `[repair]` (structure), `[+2 col]`
 /// (two columns' values written back).
@@ -74,8 +74,7 @@ pub fn table_inferred(app: &App, table: &str) -> bool {
         r.created_tables
             .iter()
             .any(|c| c.inferred && same_table(&c.table, table))
-            || r
-                .added_columns
+            || r.added_columns
                 .iter()
                 .any(|a| a.inferred && same_table(&a.table, table))
     })

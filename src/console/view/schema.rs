@@ -83,7 +83,10 @@ fn structure_lines(app: &App, d: &TableDiff, t: &Theme, lines: &mut Vec<Line<'st
             t.style(Role::Danger),
         ));
         let (text, role) = if app.repair.accept_inferred {
-            ("  accepted (I: no longer accept); p shows each", Role::Warning)
+            (
+                "  accepted (I: no longer accept); p shows each",
+                Role::Warning,
+            )
         } else {
             ("  p shows each; I accepts them", Role::Danger)
         };

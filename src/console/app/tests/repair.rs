@@ -6,6 +6,7 @@ use super::screens::demo_sides;
 use super::*;
 use crate::backup::Backup;
 use crate::catalog::TableName;
+use crate::console::app::repair::{pickable_columns, Repair};
 use crate::diff::{diff, DiffOptions};
 use crate::live::LiveDb;
 use crate::repair::plan::{RepairOptions, RepairScope};
@@ -13,7 +14,6 @@ use crate::restore::pick::{parse_pick, ColumnsSpec};
 use crate::restore::script::ScriptOptions;
 use crate::restore::selection::SelectOptions;
 use crate::restore::summary::explain;
-use crate::console::app::repair::{pickable_columns, Repair};
 
 #[test]
 fn repair_options_follow_the_toggles() {
@@ -79,7 +79,10 @@ fn m_on_a_dropped_table_plans_its_repair_without_any_pick() {
     // A table that lacks nothing has nothing to repair.
     press(&mut app, Action::Bottom); // vector-sync-status, identical
     assert_eq!(press(&mut app, Action::RepairSchema), None);
-    assert!(app.notice.as_deref().is_some_and(|n| n.contains("nothing to repair")));
+    assert!(app
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("nothing to repair")));
 }
 
 /// `p`'s refusal, if any (the footer notice).
@@ -98,7 +101,10 @@ fn read_only_refuses_repair_with_a_reason() {
     assert_eq!(press(&mut app, Action::RepairSchema), None);
     assert_eq!(press(&mut app, Action::AcceptInferred), None);
     assert!(app.repair.is_off() && !app.repair.accept_inferred);
-    assert!(app.notice.as_deref().is_some_and(|n| n.contains("read-only")));
+    assert!(app
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("read-only")));
 }
 
 #[test]
@@ -193,10 +199,7 @@ async fn plan_for_real(app: &mut App, effect: Option<Effect>, live: &LiveDb, bac
     else {
         panic!("expected a plan, got {effect:?}");
     };
-    let picks: Vec<_> = picks
-        .iter()
-        .map(|p| parse_pick(p).expect("pick"))
-        .collect();
+    let picks: Vec<_> = picks.iter().map(|p| parse_pick(p).expect("pick")).collect();
     let opts = SelectOptions {
         exclude_dependents,
         repair,
@@ -263,7 +266,11 @@ fn the_plan_preview_shows_the_schema_statements_first() {
         press(&mut app, Action::Back);
         plan_for_real(&mut app, effect, &live, &backup).await;
         let planned = app.planned().expect("planned");
-        assert!(planned.data.summary.executable, "{:?}", planned.data.summary);
+        assert!(
+            planned.data.summary.executable,
+            "{:?}",
+            planned.data.summary
+        );
         let script = planned.data.script.as_deref().expect("script");
         assert!(script.contains("CREATE TABLE \"auth_configs\""), "{script}");
         assert!(script.contains("ALTER TABLE \"projects\" ADD COLUMN \"notes\" text"));
@@ -271,7 +278,10 @@ fn the_plan_preview_shows_the_schema_statements_first() {
         insta::assert_snapshot!("repair_tables", render_in(&app, &dir));
         press(&mut app, Action::Plan);
         let top = render_in(&app, &dir);
-        assert!(top.contains("Schema repair (in the same transaction):"), "{top}");
+        assert!(
+            top.contains("Schema repair (in the same transaction):"),
+            "{top}"
+        );
         insta::assert_snapshot!("repair_plan_top", top);
         // Further down, the statements themselves.
         for _ in 0..3 {
@@ -300,14 +310,21 @@ fn inferred_types_are_marked_and_need_i() {
         press(&mut app, Action::NextPane);
         let schema = render_in(&app, &dir);
         assert!(schema.contains("INFERRED types: I accepts"), "{schema}");
-        assert!(schema.contains("types INFERRED from the values"), "{schema}");
+        assert!(
+            schema.contains("types INFERRED from the values"),
+            "{schema}"
+        );
         insta::assert_snapshot!("repair_inferred_schema_tab", schema);
         let effect = press(&mut app, Action::AcceptInferred);
         let (_, repair) = planned_repair(effect.clone());
         assert!(repair.accept_inferred);
         plan_for_real(&mut app, effect, &live, &backup).await;
         let planned = app.planned().expect("planned");
-        assert!(planned.data.summary.executable, "{:?}", planned.data.summary);
+        assert!(
+            planned.data.summary.executable,
+            "{:?}",
+            planned.data.summary
+        );
         assert!(render(&app).contains("INFERRED types accepted"));
         press(&mut app, Action::Plan);
         let top = render(&app);
