@@ -6,7 +6,7 @@ use super::screens::demo_sides;
 use super::*;
 use crate::backup::Backup;
 use crate::catalog::TableName;
-use crate::console::app::repair::{pickable_columns, Repair};
+use crate::console::app::repair::{pickable_columns, structure_only, Repair, STRUCTURE_ONLY};
 use crate::diff::{diff, DiffOptions};
 use crate::live::LiveDb;
 use crate::repair::plan::{RepairOptions, RepairScope};
@@ -289,6 +289,34 @@ fn the_plan_preview_shows_the_schema_statements_first() {
         }
         let sql = render(&app);
         assert!(sql.contains("ALTER TABLE \"projects\" ADD COLUMN"), "{sql}");
+        // The typed confirmation says structure changes too.
+        press(&mut app, Action::Restore);
+        let confirm = render(&app);
+        assert!(
+            confirm.contains("This runs 3 schema statement(s), 7 INSERT(s) and 5 UPDATE(s)"),
+            "{confirm}"
+        );
+    });
+}
+
+#[test]
+fn a_table_recreated_without_rows_says_why_it_does_not_run() {
+    runtime().block_on(async {
+        let (_dir, live, backup) = demo_sides("lbstruct").await;
+        let mut app = diffed_app(&live, &backup).await;
+        let effect = press(&mut app, Action::RepairSchema);
+        plan_for_real(&mut app, effect, &live, &backup).await;
+        let summary = &app.planned().expect("planned").data.summary;
+        assert!(structure_only(summary), "{summary:?}");
+        assert_eq!(press(&mut app, Action::Rehearse), None);
+        assert_eq!(app.notice.as_deref(), Some(STRUCTURE_ONLY));
+        // With its rows picked too, it runs.
+        let effect = press(&mut app, Action::Pick);
+        plan_for_real(&mut app, effect, &live, &backup).await;
+        assert!(matches!(
+            press(&mut app, Action::Rehearse),
+            Some(Effect::Run { .. })
+        ));
     });
 }
 
