@@ -28,8 +28,8 @@ fn the_console_shows_the_damage_opens_a_table_and_restores_the_terminal() {
     assert!(screen.contains("2 missing live · 1 changed"), "{screen}");
     // The Schema tab lists the columns the migration dropped.
     tmux.keys(&["Tab"]);
-    let screen = tmux.wait_for("Columns in the backup, missing live:");
-    assert!(screen.contains("- budget"), "{screen}");
+    let screen = tmux.wait_for("Columns to write back into the live rows by key");
+    assert!(screen.contains("[ ] budget  (missing live)"), "{screen}");
     // Esc and q apart: sent together a terminal reads them as Alt-q.
     tmux.keys(&["Escape"]);
     tmux.wait_for("94 missing");

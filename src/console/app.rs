@@ -10,6 +10,7 @@ pub mod list;
 pub mod modal;
 mod modal_keys;
 pub mod palette;
+pub mod repair;
 pub mod table_view;
 
 use crate::console::keymap::Action;
@@ -190,11 +191,12 @@ pub enum Effect {
         name: String,
     },
     CancelLoad,
-    /// Plan these picks (the CLI's `--pick` specs).
+    /// Plan these picks (the CLI's `--pick` specs) with this schema repair.
     Plan {
         generation: u64,
         picks: Vec<String>,
         exclude_dependents: BTreeSet<String>,
+        repair: crate::repair::plan::RepairOptions,
     },
     /// Stop the plan being made.
     CancelPlan,
@@ -273,6 +275,9 @@ pub struct App {
     pub picks: Vec<Pick>,
     /// Tables whose rows are not brought back as dependents.
     pub excluded: BTreeSet<String>,
+    /// Structure to repair and columns to write back (`M`, `I`, Space on
+    /// the Schema tab).
+    pub repair: repair::Repair,
     pub plan: PlanState,
     pub plan_generation: u64,
     pub search_generation: u64,
@@ -302,6 +307,7 @@ impl App {
             table: None,
             picks: Vec::new(),
             excluded: BTreeSet::new(),
+            repair: repair::Repair::default(),
             plan: PlanState::Empty,
             plan_generation: 0,
             search_generation: 0,
@@ -335,6 +341,11 @@ impl App {
             PlanState::Ready(p) => Some(p),
             _ => None,
         }
+    }
+
+    /// Something for the engine to plan: picks, or a schema repair.
+    pub fn has_work(&self) -> bool {
+        !self.picks.is_empty() || !self.repair.is_off()
     }
 
     /// The Selection pane is shown beside the main one once something is picked.
@@ -405,7 +416,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             None
         }
         Msg::Planned { generation, plan } => {
-            if generation == app.plan_generation && !app.picks.is_empty() {
+            if generation == app.plan_generation && app.has_work() {
                 let previous = app.planned().map(|p| p.selection.clone());
                 app.plan = PlanState::Ready(Box::new(Planned {
                     preview: crate::console::view::plan::PlanPreview::new(&plan),
@@ -454,6 +465,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
             if committed {
                 // What was picked is now live: start over from a fresh diff.
                 app.picks.clear();
+                app.repair = repair::Repair::default();
                 app.plan = PlanState::Empty;
                 app.plan_generation += 1;
                 app.tables.clear();
@@ -493,11 +505,11 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Effect> {
     }
 }
 
-/// Plan again after the picks or exclusions changed (or forget the plan
-/// when nothing is picked).
+/// Plan again after the picks, exclusions or repair changed (or forget the
+/// plan when nothing is asked).
 fn replan(app: &mut App) -> Option<Effect> {
     app.plan_generation += 1;
-    if app.picks.is_empty() {
+    if !app.has_work() {
         app.plan = PlanState::Empty;
         if app.pane == Pane::Selection {
             app.pane = Pane::Main;
@@ -509,6 +521,7 @@ fn replan(app: &mut App) -> Option<Effect> {
         generation: app.plan_generation,
         picks: app.picks.iter().map(|p| p.spec.clone()).collect(),
         exclude_dependents: app.excluded.clone(),
+        repair: app.repair.options(),
     })
 }
 

@@ -76,6 +76,8 @@ actions! {
     Snapshots => "snapshots", "snapshots", "Choose another snapshot of the backup folder (opened with --snapshot)", ["S"];
     FindInSnapshots => "find_in_snapshots", "find elsewhere", "Find the focused row in the folder's other snapshots", ["F"];
     Health => "health", "health", "Health check of the live database: orphans, keys, sequences, types", ["H"];
+    RepairSchema => "repair_schema", "repair", "Repair the table's structure from the backup: create it, add what it lacks", ["M"];
+    AcceptInferred => "accept_inferred", "accept inferred", "Accept column types INFERRED from values (backup without DDL; again: stop)", ["I"];
     Help => "help", "help", "List every key", ["?"];
     Quit => "quit", "quit", "Quit", ["q", "ctrl-c"];
 }

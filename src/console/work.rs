@@ -98,7 +98,8 @@ impl Work {
                 generation,
                 picks,
                 exclude_dependents,
-            } => self.plan(generation, picks, exclude_dependents),
+                repair,
+            } => self.plan(generation, picks, exclude_dependents, repair),
             Effect::CancelPlan => {
                 if let Some(task) = self.planning.take() {
                     task.abort();
@@ -212,6 +213,7 @@ impl Work {
         generation: u64,
         specs: Vec<String>,
         exclude_dependents: std::collections::BTreeSet<String>,
+        repair: crate::repair::plan::RepairOptions,
     ) {
         if let Some(task) = self.planning.take() {
             task.abort();
@@ -224,8 +226,10 @@ impl Work {
             let planned = async {
                 let picks: Vec<PickSpec> =
                     specs.iter().map(|s| parse_pick(s)).collect::<Result<_>>()?;
+                // The journal records the repair too (journal_options).
                 let opts = SelectOptions {
                     exclude_dependents,
+                    repair,
                     ..SelectOptions::default()
                 };
                 let mut options = journal_options(&opts);

@@ -265,6 +265,7 @@ pub(super) fn switched(app: &mut App, name: String, backup: String, time: Option
     app.sides.backup = backup;
     app.sides.backup_time = time;
     app.picks.clear();
+    app.repair = super::repair::Repair::default();
     app.plan = PlanState::Empty;
     app.plan_generation += 1;
     app.tables.clear();
@@ -277,7 +278,7 @@ pub(super) fn switched(app: &mut App, name: String, backup: String, time: Option
     app.moved = false;
     app.modal = None;
     app.notice = Some(format!(
-        "now comparing snapshot {}; picks were cleared",
+        "now comparing snapshot {}; picks and repairs were cleared",
         visible(&name)
     ));
 }

@@ -40,6 +40,8 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Effect> {
         Action::Snapshots => return super::folder::open_chooser(app),
         Action::FindInSnapshots => return super::folder::find_focused_row(app),
         Action::Health => return super::health::start(app),
+        Action::RepairSchema => return super::repair::toggle_table(app),
+        Action::AcceptInferred => return super::repair::toggle_inferred(app),
         _ => {
             return match (app.screen, app.pane) {
                 (Screen::Plan, _) => on_plan(app, action),
@@ -95,6 +97,9 @@ fn on_tables(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 fn on_table(app: &mut App, action: Action) -> Option<Effect> {
+    if let Some(effect) = super::repair::on_schema(app, action) {
+        return effect;
+    }
     let page = app.table_page();
     let shows_selection = app.shows_selection();
     let t = app.table.as_mut()?;
@@ -267,7 +272,7 @@ fn toggle_dependents(app: &mut App, table: String) -> Option<Effect> {
     if !app.excluded.remove(&table) {
         app.excluded.insert(table);
     }
-    if app.picks.is_empty() {
+    if !app.has_work() {
         return None;
     }
     replan(app)
@@ -313,8 +318,11 @@ pub(super) fn cannot_plan(app: &App) -> Option<String> {
     if app.mode == Mode::ReadOnly {
         return Some("read-only: no live database, so no restore plan".into());
     }
-    if app.picks.is_empty() {
-        return Some("nothing picked yet: Space picks the focused row or table".into());
+    if !app.has_work() {
+        return Some(
+            "nothing picked yet: Space picks the focused row or table, M repairs its structure"
+                .into(),
+        );
     }
     None
 }
@@ -343,6 +351,9 @@ fn runnable(app: &mut App) -> bool {
         Some(p) if p.data.summary.executable => return true,
         Some(p) if p.data.summary.nothing_to_do() => {
             "nothing to do: every picked row is already live".to_owned()
+        }
+        Some(p) if super::repair::structure_only(&p.data.summary) => {
+            super::repair::STRUCTURE_ONLY.to_owned()
         }
         Some(_) => "the plan is blocked; p shows why".to_owned(),
         None => cannot_plan(app).unwrap_or_else(|| "the plan is not ready yet".into()),

@@ -102,6 +102,8 @@ fn run_command(app: &mut App, command: Command) -> Option<Effect> {
             app.picks.clear();
             replan(app)
         }
+        Command::RepairAll => super::repair::repair_all(app),
+        Command::RepairOff => super::repair::stop(app),
         Command::ShowSelection => {
             if app.shows_selection() {
                 app.pane = Pane::Selection;

@@ -11,6 +11,8 @@ pub enum Command {
     ShowAllRows,
     ShowMissingRows,
     ShowSelection,
+    RepairAll,
+    RepairOff,
 }
 
 /// Palette lines in the order shown for an empty query.
@@ -59,6 +61,19 @@ pub const COMMANDS: &[(&str, Command)] = &[
     (
         "Health check of the live database (orphans, keys, sequences)",
         Command::Action(Action::Health),
+    ),
+    (
+        "Repair the focused table's structure (toggle)",
+        Command::Action(Action::RepairSchema),
+    ),
+    ("Repair structure of every table", Command::RepairAll),
+    (
+        "Stop repairing structure (and writing columns back)",
+        Command::RepairOff,
+    ),
+    (
+        "Accept INFERRED column types (toggle)",
+        Command::Action(Action::AcceptInferred),
     ),
     (
         "Filter: next row status",

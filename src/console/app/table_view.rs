@@ -87,6 +87,8 @@ pub struct TableView {
     /// First data column shown in the list (h / l scroll sideways).
     pub column: usize,
     pub tab: Tab,
+    /// The focused column of the Schema tab's write-back list.
+    pub schema_cursor: Cursor,
     /// Focus this backup line once the rows are in (a search result).
     pub pending_line: Option<u64>,
 }
@@ -103,6 +105,7 @@ impl TableView {
             cursor: Cursor::default(),
             column: 0,
             tab: Tab::Rows,
+            schema_cursor: Cursor::default(),
             pending_line: None,
         }
     }

@@ -203,6 +203,7 @@ fn picking_a_table_plans_it_and_unpicking_forgets_the_plan() {
             generation: 1,
             picks: vec!["projects".into()],
             exclude_dependents: Default::default(),
+            repair: Default::default(),
         })
     );
     assert_eq!(app.plan, PlanState::Planning);
@@ -216,6 +217,7 @@ fn picking_a_table_plans_it_and_unpicking_forgets_the_plan() {
             generation: 2,
             picks: vec!["projects".into()],
             exclude_dependents: ["violations".to_owned()].into(),
+            repair: Default::default(),
         })
     );
     // A plan for an older generation is ignored.
@@ -482,16 +484,16 @@ fn help_scrolls_when_the_terminal_is_too_short_for_every_key() {
     let top = render_at(&app, 20);
     assert!(top.contains("Move up"), "{top}");
     assert!(!top.contains("List every key"), "{top}");
-    assert!(top.contains("lines 1–17 of 27"), "{top}");
+    assert!(top.contains("lines 1–17 of 29"), "{top}");
     press(&mut app, Action::Down);
     assert_eq!(app.modal, Some(Modal::Help(1)));
     press(&mut app, Action::Bottom);
-    assert_eq!(app.modal, Some(Modal::Help(10)));
+    assert_eq!(app.modal, Some(Modal::Help(12)));
     let bottom = render_at(&app, 20);
     assert!(bottom.contains("List every key"), "{bottom}");
     assert!(!bottom.contains("Move up"), "{bottom}");
     press(&mut app, Action::PageDown);
-    assert_eq!(app.modal, Some(Modal::Help(10)), "stops at the end");
+    assert_eq!(app.modal, Some(Modal::Help(12)), "stops at the end");
     press(&mut app, Action::Back);
     assert_eq!(app.modal, None);
 }
@@ -573,4 +575,5 @@ fn snapshot_search_everywhere() {
 
 mod folder;
 mod health;
+mod repair;
 mod screens;

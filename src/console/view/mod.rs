@@ -6,6 +6,8 @@ mod folder;
 mod health;
 mod modal;
 pub mod plan;
+pub mod repair;
+mod schema;
 pub mod selection;
 pub mod sql;
 pub mod table;
@@ -87,6 +89,7 @@ fn draw_header(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme) {
             mode,
             Span::raw(format!(" live:   {live}")),
             Span::styled(picks, t.style(Role::Key)),
+            Span::styled(repair::header_text(app), t.style(Role::Warning)),
         ]),
         Line::from(format!(
             "{:width$} backup: {backup}",
@@ -141,10 +144,11 @@ fn draw_tables(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, focu
         } else {
             ""
         };
+        let repaired = repair::table_marker(&app.repair, t);
         Row::new(vec![
             mark.to_owned(),
             picked.to_owned(),
-            format!("{}{excluded}", visible(&t.name)),
+            format!("{}{repaired}{excluded}", visible(&t.name)),
             status,
             count(t.backup_rows),
             count(t.live_rows),
@@ -229,7 +233,7 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
     use super::app::modal::Modal;
     use Action::*;
     let live = app.mode == Mode::Live;
-    let picked = !app.picks.is_empty();
+    let picked = app.has_work();
     let mut keys = match (&app.modal, app.screen, app.pane) {
         (Some(Modal::Running(_)), _, _) => return vec![Back],
         (Some(Modal::Health(h)), _, _) if h.running() => return vec![Back],
@@ -243,6 +247,9 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
             if live {
                 k.push(Pick);
             }
+            if live && app.focused().is_some_and(super::app::repair::needs_repair) {
+                k.push(RepairSchema);
+            }
             if app.folder.is_some() {
                 k.push(Snapshots);
             }
@@ -252,6 +259,10 @@ pub fn footer_actions(app: &App) -> Vec<Action> {
             let mut k = vec![Down, Back, Search, ToggleFilter, NextPane, Right];
             if live {
                 k.insert(1, Pick);
+            }
+            let open = app.table.as_ref().and_then(|v| app.diff_of(&v.name));
+            if live && open.is_some_and(super::app::repair::needs_repair) {
+                k.insert(2, RepairSchema);
             }
             if app.folder.is_some() {
                 k.insert(2, FindInSnapshots);

@@ -224,14 +224,24 @@ fn draw_palette(frame: &mut Frame<'_>, area: Rect, p: &Palette, look: Look<'_>) 
 
 fn draw_confirm(frame: &mut Frame<'_>, area: Rect, app: &App, c: &Confirm, t: &Theme) {
     let target = app.sides.live.as_deref().unwrap_or("");
+    // A schema repair changes structure too: say so before the name is typed.
+    let ddl = app
+        .planned()
+        .and_then(|p| p.data.summary.schema_repair.as_ref())
+        .map_or(0, |r| r.statements.len());
+    let what = if ddl > 0 {
+        format!(
+            "This runs {ddl} schema statement(s), {} INSERT(s) and {} UPDATE(s) on",
+            c.inserts, c.updates
+        )
+    } else {
+        format!(
+            "This writes {} INSERT(s) and {} UPDATE(s) to",
+            c.inserts, c.updates
+        )
+    };
     let lines = vec![
-        Line::styled(
-            format!(
-                "This writes {} INSERT(s) and {} UPDATE(s) to",
-                c.inserts, c.updates
-            ),
-            t.style(Role::Text),
-        ),
+        Line::styled(what, t.style(Role::Text)),
         Line::styled(format!("  {}", visible(target)), t.style(Role::Warning)),
         Line::styled(
             "in one transaction, then verifies it and writes an undo script.",

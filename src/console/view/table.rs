@@ -3,12 +3,11 @@
 //! on screen are read from the shared rows: a million-row table draws as
 //! fast as a ten-row one.
 
-use super::{clip, status_role as table_role};
+use super::clip;
 use crate::browse::{CellText, RowStatus, TableRows};
 use crate::console::app::table_view::{Tab, TableView};
 use crate::console::app::App;
 use crate::console::theme::{Role, Theme};
-use crate::diff::TableDiff;
 use crate::report::visible;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -46,7 +45,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
     draw_tabs(frame, tabs, view, t);
     if view.tab == Tab::Schema {
         let [_, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-        draw_schema(frame, rest, view, diff, t, focused);
+        super::schema::draw(frame, rest, app, view, diff, t, focused);
         return;
     }
     let Some(rows) = &view.rows else {
@@ -77,7 +76,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, t: &Theme, focused: bo
     draw_detail(frame, detail, view, &rows.0, t);
 }
 
-fn block<'a>(title: &str, t: &Theme, focused: bool) -> Block<'a> {
+pub(super) fn block<'a>(title: &str, t: &Theme, focused: bool) -> Block<'a> {
     Block::new()
         .borders(Borders::ALL)
         .border_style(t.style(if focused { Role::Focus } else { Role::Border }))
@@ -303,116 +302,4 @@ pub fn status_words(status: RowStatus) -> &'static str {
         RowStatus::Identical => "identical",
         RowStatus::BackupOnly => "in the backup",
     }
-}
-
-fn draw_schema(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    view: &TableView,
-    diff: Option<&TableDiff>,
-    t: &Theme,
-    focused: bool,
-) {
-    let mut lines: Vec<Line> = Vec::new();
-    let Some(d) = diff else {
-        frame.render_widget(
-            Paragraph::new("").block(block(&view.name, t, focused)),
-            area,
-        );
-        return;
-    };
-    let head = |s: &str| Line::styled(s.to_owned(), t.style(Role::Title));
-    lines.push(Line::styled(
-        format!("status: {}", super::super::app::status_label(d)),
-        t.style(table_role(d.status)),
-    ));
-    if let Some(k) = &d.key {
-        lines.push(Line::from(format!(
-            "rows matched on: {} ({})",
-            visible(&k.columns.join(", ")),
-            k.source.replace('_', " ")
-        )));
-    }
-    let s = &d.schema;
-    if s.is_empty() {
-        lines.push(Line::styled(
-            "columns, types and constraints match the backup".to_owned(),
-            t.style(Role::Ok),
-        ));
-    }
-    if !s.missing_columns.is_empty() {
-        lines.push(head("Columns in the backup, missing live:"));
-        for c in &s.missing_columns {
-            lines.push(Line::styled(
-                format!("  - {}", visible(c)),
-                t.style(Role::DiffMissing),
-            ));
-        }
-    }
-    if !s.extra_columns.is_empty() {
-        lines.push(head("Columns only live:"));
-        for c in &s.extra_columns {
-            lines.push(Line::styled(
-                format!("  + {}", visible(c)),
-                t.style(Role::DiffExtra),
-            ));
-        }
-    }
-    if !s.type_mismatches.is_empty() {
-        lines.push(head("Type mismatches (backup → live):"));
-        for m in &s.type_mismatches {
-            let bad = if m.incompatible_values > 0 {
-                format!(", {} value(s) will not fit", m.incompatible_values)
-            } else {
-                String::new()
-            };
-            lines.push(Line::styled(
-                format!(
-                    "  ~ {}: {} → {}{bad}",
-                    visible(&m.column),
-                    visible(m.backup_type.as_deref().unwrap_or("(from the data)")),
-                    visible(&m.live_type)
-                ),
-                t.style(Role::DiffChanged),
-            ));
-        }
-    }
-    if !s.missing_constraints.is_empty() {
-        lines.push(head("Constraints in the backup, missing live:"));
-        for c in &s.missing_constraints {
-            lines.push(Line::styled(
-                format!("  - {}", visible(&c.definition)),
-                t.style(Role::DiffMissing),
-            ));
-        }
-    }
-    if !d.changed_columns.is_empty() {
-        lines.push(head("Changed rows per column:"));
-        for (c, n) in &d.changed_columns {
-            lines.push(Line::from(format!("  {}: {n}", visible(c))));
-        }
-    }
-    if !d.incompatible.is_empty() {
-        lines.push(head(
-            "Backup values that do not fit the live column (samples):",
-        ));
-        for v in d.incompatible.iter().take(20) {
-            lines.push(Line::styled(
-                format!(
-                    "  line {}: {} = {} ({})",
-                    v.line,
-                    visible(&v.column),
-                    clip(&visible(&v.value), 40),
-                    visible(&v.reason)
-                ),
-                t.style(Role::Warning),
-            ));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .style(t.style(Role::Text))
-            .block(block(&format!("{} — schema", view.name), t, focused)),
-        area,
-    );
 }
