@@ -92,3 +92,49 @@ fn a_keyless_table_without_ddl_needs_consent_then_all_its_rows_come_back() {
         "a|'it''s \"quoted\"'\na|'x\\y'\nb|NULL\n"
     );
 }
+
+#[test]
+fn a_table_recreated_without_rows_runs_and_its_undo_drops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("demo");
+    let out = lifeboat(dir.path(), &["demo", "--dir", root.to_str().unwrap()]);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let run = lifeboat(
+        &root,
+        &[
+            "restore",
+            "--db",
+            "live.db",
+            "--backup",
+            "backup",
+            "--repair-schema=auth_configs",
+            "--yes",
+        ],
+    );
+    let said = text(&run);
+    assert_eq!(run.status.code(), Some(0), "{said}");
+    assert!(said.contains("COMMITTED."), "{said}");
+    let sqlite = |sql: &str| {
+        let out = Command::new("sqlite3")
+            .arg(root.join("live.db"))
+            .arg(sql)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(sqlite("SELECT count(*) FROM auth_configs"), "0");
+    let undo = said
+        .lines()
+        .find_map(|l| l.strip_prefix("undo script: "))
+        .expect("an undo script");
+    let status = Command::new("sqlite3")
+        .arg(root.join("live.db"))
+        .arg(format!(".read {undo}"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        sqlite("SELECT count(*) FROM sqlite_master WHERE name = 'auth_configs'"),
+        "0"
+    );
+}

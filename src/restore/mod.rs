@@ -142,6 +142,18 @@ pub async fn prepare(
             backup.schema.as_ref(),
         ));
     }
+    // Recreating a table or a constraint is work even without rows.
+    let has_ddl = summary
+        .schema_repair
+        .as_ref()
+        .is_some_and(|r| !r.statements.is_empty());
+    if has_ddl
+        && scripts.is_some()
+        && summary.blockers.is_empty()
+        && summary.preflight_failures.is_empty()
+    {
+        summary.executable = true;
+    }
     tracing::debug!(elapsed = ?started.elapsed(), "summary");
     Ok(Prepared {
         catalog,

@@ -352,9 +352,6 @@ fn runnable(app: &mut App) -> bool {
         Some(p) if p.data.summary.nothing_to_do() => {
             "nothing to do: every picked row is already live".to_owned()
         }
-        Some(p) if super::repair::structure_only(&p.data.summary) => {
-            super::repair::STRUCTURE_ONLY.to_owned()
-        }
         Some(_) => "the plan is blocked; p shows why".to_owned(),
         None => cannot_plan(app).unwrap_or_else(|| "the plan is not ready yet".into()),
     };

@@ -95,21 +95,6 @@ impl Repair {
     }
 }
 
-/// Why a plan with schema statements and no rows does not run: the engine
-/// runs a repair only beside rows (its summary is not executable then).
-pub const STRUCTURE_ONLY: &str = "the engine runs a schema repair only with rows: pick the table's rows (Space) or columns to write back";
-
-/// The plan repairs structure and has nothing else wrong, but no rows.
-pub fn structure_only(s: &crate::restore::summary::PlanSummary) -> bool {
-    !s.executable
-        && s.rows_to_insert + s.rows_to_update == 0
-        && s.blockers.is_empty()
-        && s.preflight_failures.is_empty()
-        && s.schema_repair
-            .as_ref()
-            .is_some_and(|r| !r.statements.is_empty())
-}
-
 /// A diff's table name as the engine resolves it (`public.projects` has a
 /// schema; a name the pick syntax cannot read is taken whole).
 fn table_name(name: &str) -> TableName {

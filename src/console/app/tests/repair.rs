@@ -6,7 +6,7 @@ use super::screens::demo_sides;
 use super::*;
 use crate::backup::Backup;
 use crate::catalog::TableName;
-use crate::console::app::repair::{pickable_columns, structure_only, Repair, STRUCTURE_ONLY};
+use crate::console::app::repair::{pickable_columns, Repair};
 use crate::diff::{diff, DiffOptions};
 use crate::live::LiveDb;
 use crate::repair::plan::{RepairOptions, RepairScope};
@@ -300,19 +300,20 @@ fn the_plan_preview_shows_the_schema_statements_first() {
 }
 
 #[test]
-fn a_table_recreated_without_rows_says_why_it_does_not_run() {
+fn a_table_recreated_without_rows_runs_on_its_own() {
     runtime().block_on(async {
         let (_dir, live, backup) = demo_sides("lbstruct").await;
         let mut app = diffed_app(&live, &backup).await;
         let effect = press(&mut app, Action::RepairSchema);
         plan_for_real(&mut app, effect, &live, &backup).await;
         let summary = &app.planned().expect("planned").data.summary;
-        assert!(structure_only(summary), "{summary:?}");
-        assert_eq!(press(&mut app, Action::Rehearse), None);
-        assert_eq!(app.notice.as_deref(), Some(STRUCTURE_ONLY));
-        // With its rows picked too, it runs.
-        let effect = press(&mut app, Action::Pick);
-        plan_for_real(&mut app, effect, &live, &backup).await;
+        assert_eq!(summary.rows_to_insert + summary.rows_to_update, 0);
+        assert!(summary.executable, "{summary:?}");
+        let script = app
+            .planned()
+            .and_then(|p| p.data.script.clone())
+            .expect("script");
+        assert!(script.contains("CREATE TABLE \"auth_configs\""), "{script}");
         assert!(matches!(
             press(&mut app, Action::Rehearse),
             Some(Effect::Run { .. })
