@@ -2,6 +2,7 @@
 //! columns added, constraints recreated, lost column values written back,
 //! all in the restore's one transaction.
 
+pub mod constraints;
 pub mod ddl;
 pub mod expr;
 pub mod infer;

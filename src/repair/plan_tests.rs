@@ -1,5 +1,6 @@
 use super::*;
 use crate::catalog::{ForeignKey, KeyConstraint};
+use crate::diff::schema::ConstraintKind;
 use crate::value::{Cell, TypeClass};
 
 fn col(name: &str, ty: &str) -> Column {
