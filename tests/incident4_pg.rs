@@ -298,3 +298,108 @@ async fn check_finds_every_orphan_and_one_restore_recreates_every_foreign_key() 
         report["constraint_counts"]["backup"]
     );
 }
+
+/// Sequential scans of each user table so far, once every lifeboat
+/// session on the database has gone and the counters have settled: a
+/// backend flushes its statistics as it exits, or within a second of going
+/// idle (the test's own pool).
+async fn seq_scans(pg: &TestPg) -> BTreeMap<String, i64> {
+    for _ in 0..100 {
+        let others: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'lifeboat%'",
+        )
+        .fetch_one(pg.pool())
+        .await
+        .expect("activity");
+        if others == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut last = read_seq_scans(pg).await;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let now = read_seq_scans(pg).await;
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
+async fn read_seq_scans(pg: &TestPg) -> BTreeMap<String, i64> {
+    let mut tx = pg.pool().begin().await.expect("begin");
+    sqlx::raw_sql("SELECT pg_stat_clear_snapshot()")
+        .execute(&mut *tx)
+        .await
+        .expect("fresh statistics");
+    let n: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT relname::text, seq_scan FROM pg_stat_user_tables WHERE schemaname = 'public'",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .expect("seq_scan");
+    tx.rollback().await.expect("rollback");
+    n.into_iter().collect()
+}
+
+#[tokio::test]
+async fn fast_check_reports_from_estimates_and_scans_no_table() {
+    let (pg, _dir, dump) = converted().await;
+    pg.exec("ANALYZE").await;
+    let lb = Lifeboat::new();
+    let (url, backup) = (pg.url(), dump.to_str().expect("utf-8 path").to_owned());
+
+    let before = seq_scans(&pg).await;
+    let run = lb
+        .run(&[
+            "check", "--db", &url, "--backup", &backup, "--json", "--fast",
+        ])
+        .await;
+    // A partial check is never called healthy.
+    run.expect_code(1);
+    let after_fast = seq_scans(&pg).await;
+    assert_eq!(
+        after_fast,
+        before,
+        "check --fast scanned tables\n{}",
+        run.show()
+    );
+
+    let report = parse(&run.stdout);
+    assert_eq!(report["fast"], true);
+    assert!(!array(&report["skipped"]).is_empty(), "{}", run.show());
+    for t in array(&report["tables"]) {
+        assert_eq!(t["rows_estimated"], true, "{t}");
+    }
+    // No orphan scan, said on every relation; no violation count either;
+    // what needs only the catalog is still there.
+    let relations = array(&report["relations"]);
+    assert_eq!(relations.len(), FOREIGN_KEYS, "{}", run.show());
+    for r in relations {
+        assert_eq!(r["orphans"], Value::Null, "{r}");
+        assert!(r["skipped"].is_string(), "{r}");
+    }
+    let missing = array(&report["missing_constraints"]);
+    assert_eq!(missing.len(), DROPPED.len());
+    for m in missing {
+        assert_eq!(m["violations"], Value::Null, "{m}");
+        assert!(m["skipped"].is_string(), "{m}");
+    }
+    assert_eq!(
+        report["constraint_counts"]["live"]["foreign_keys"],
+        json!(KEPT.len())
+    );
+    assert_eq!(
+        report["constraint_counts"]["backup"]["foreign_keys"],
+        json!(FOREIGN_KEYS)
+    );
+
+    // The measurement can fail: the full check does scan.
+    lb.run(&["check", "--db", &url, "--backup", &backup, "--json"])
+        .await
+        .expect_code(1);
+    let after_full = seq_scans(&pg).await;
+    let total = |m: &BTreeMap<String, i64>| m.values().sum::<i64>();
+    assert!(total(&after_full) > total(&after_fast), "{after_full:?}");
+}
