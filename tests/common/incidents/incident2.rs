@@ -73,14 +73,15 @@ pub fn pg_data() -> String {
             "INSERT INTO projects (owner_id, name, project_work_type, total_hours, is_active,
                send_meeting_emails, description, launched_at, created_at, settings, weekly_hours,
                public_ref, tier)
-             VALUES ({owner}, 'Project {p}', {kind}, {hours}, {active}, {emails}, {desc},
+             VALUES ({owner}, 'Project {p}', {kind}, {whole}.{cents:02}, {active}, {emails}, {desc},
                {launched}, '2025-0{p}-01 09:00:00+00', {settings}, {weekly}, {uuid}, '{tier}');\n",
             owner = 1 + p % 2,
             kind = opt(format!(
                 "'{}'",
                 ["retainer", "project-based", "fixed"][p as usize % 3]
             )),
-            hours = format!("{}.{:02}", p * 37, p * 13 % 100),
+            whole = p * 37,
+            cents = p * 13 % 100,
             active = p % 2 == 0,
             emails = p % 2 == 1,
             desc = opt(format!("E'line one\\nit''s \"{p}\" \\\\ ✓'")),
@@ -88,7 +89,7 @@ pub fn pg_data() -> String {
             settings = opt(format!(
                 "'{{\"jira\": {{\"board\": {p}, \"tags\": [\"a\", \"b{p}\"]}}}}'"
             )),
-            weekly = opt(format!("{}", p * 7)),
+            weekly = opt((p * 7).to_string()),
             uuid = opt(format!("'00000000-0000-4000-8000-{p:012}'")),
             tier = tiers[p as usize % 3],
         ));
