@@ -18,6 +18,7 @@ pub mod browsing;
 mod diffing;
 mod dump_files;
 pub mod formats;
+pub mod incidents;
 pub mod restoring;
 pub mod snapshot_folder;
 pub mod tmux;
