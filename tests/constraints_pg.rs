@@ -338,6 +338,7 @@ async fn a_check_that_is_not_one_safe_expression_is_refused_by_name() {
         referenced_columns: Vec::new(),
         expression: Some("a > 0) OR (pg_sleep(5) IS NULL".into()),
         problem: None,
+        missing_columns: Vec::new(),
     };
     let err = db
         .violations(&live, &public("t"), &bad)

@@ -84,6 +84,24 @@ async fn check_sees_the_damage(lb: &Lifeboat, url: &str, backup: &str) {
         sync["skipped"],
         "table public.vector-sync-status is missing live"
     );
+    // The nine columns the migration dropped, each named with its table.
+    let gone: Vec<String> = report["missing_columns"]
+        .as_array()
+        .expect("missing_columns")
+        .iter()
+        .map(|c| {
+            format!(
+                "{}.{}",
+                c["table"].as_str().unwrap_or(""),
+                c["column"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let want: Vec<String> = LOST_COLUMNS
+        .iter()
+        .map(|c| format!("public.projects.{c}"))
+        .collect();
+    assert_eq!(gone, want, "{}", run.show());
     let counts = &report["constraint_counts"];
     assert_eq!(
         counts["backup"],
@@ -101,6 +119,9 @@ async fn check_sees_the_damage(lb: &Lifeboat, url: &str, backup: &str) {
         .collect();
     assert_eq!(missing.len(), 1, "{}", run.show());
     assert_eq!(missing[0]["name"], "projects_weekly_hours_range");
+    // Its column is gone too: not counted (nothing to count), and no error.
+    assert_eq!(missing[0]["skipped"], "column(s) weekly_hours missing live");
+    assert_eq!(missing[0]["error"], Value::Null, "{}", run.show());
 
     // The columns: `diff` names the nine, and nothing else drifted.
     let run = lb

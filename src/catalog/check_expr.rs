@@ -52,6 +52,42 @@ fn parse_in(dialect: &dyn Dialect, text: &str) -> Result<Expr, String> {
     Ok(expr)
 }
 
+/// A name written in an expression: quoted names match exactly, bare ones
+/// case-insensitively (PostgreSQL folds them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub value: String,
+    pub quoted: bool,
+}
+
+impl Named {
+    pub fn matches(&self, column: &str) -> bool {
+        if self.quoted {
+            self.value == column
+        } else {
+            self.value.eq_ignore_ascii_case(column)
+        }
+    }
+}
+
+/// Every word of `text` (names and keywords alike; a caller matches them
+/// against the columns it knows). Empty when `text` does not tokenize.
+pub fn identifiers(text: &str) -> Vec<Named> {
+    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize() else {
+        return Vec::new();
+    };
+    tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(Named {
+                value: w.value,
+                quoted: w.quote_style.is_some(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn strip_check_keyword(text: &str) -> &str {
     let t = text.trim();
     match t.get(..5) {

@@ -95,3 +95,15 @@ fn rendering_refuses_subqueries_and_admin_functions() {
     assert!(render_for_query("PG_SLEEP(10) IS NULL", false).is_err());
     assert!(render_for_query("\"pg_col\" > 0", false).is_ok());
 }
+
+#[test]
+fn identifiers_match_bare_names_in_any_case_and_quoted_names_exactly() {
+    let named = identifiers(r#"weekly_hours BETWEEN 0 AND 168 AND "Mode" <> 'x'"#);
+    assert!(named.iter().any(|n| n.matches("WEEKLY_HOURS")));
+    assert!(named.iter().any(|n| n.matches("Mode")));
+    assert!(!named.iter().any(|n| n.matches("mode")));
+    assert!(
+        !named.iter().any(|n| n.matches("x")),
+        "a string is not a name"
+    );
+}

@@ -2,7 +2,7 @@
 //! (missing keys, missing tables, differing types), how a relation is joined
 //! to find its orphans, and when a sequence is behind. No I/O.
 
-use super::TypeDifference;
+use super::{MissingColumn, TypeDifference};
 use crate::catalog::{Catalog, TableName};
 use crate::live::{join_columns, OrphanQuery};
 use crate::restore::relations::Relation;
@@ -61,6 +61,27 @@ pub fn type_differences(live: &Catalog, backup_schema: &Catalog) -> Vec<TypeDiff
                     table: table.name.to_string(),
                     column: column.name.clone(),
                     live_type: column.data_type.clone(),
+                    backup_type: was.data_type.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Columns of the backup schema's tables that the same live table lacks
+/// (dropped by a migration, as incident 2's nine `projects` columns).
+pub fn missing_columns(live: &Catalog, backup_schema: &Catalog) -> Vec<MissingColumn> {
+    let mut out = Vec::new();
+    for table in &live.tables {
+        let Some(before) = backup_schema.resolve(&table.name) else {
+            continue;
+        };
+        for was in &before.columns {
+            if table.column(&was.name).is_none() {
+                out.push(MissingColumn {
+                    table: table.name.to_string(),
+                    column: was.name.clone(),
                     backup_type: was.data_type.clone(),
                 });
             }

@@ -143,7 +143,8 @@ pub async fn constraint_health(
             definition: c.definition.clone(),
             violations: None,
             samples: Vec::new(),
-            skipped: None,
+            skipped: (!c.missing_columns.is_empty())
+                .then(|| format!("column(s) {} missing live", c.missing_columns.join(", "))),
             error: c.problem.clone(),
         };
         let same_scan = scanned.iter().find(|r| {
@@ -162,7 +163,7 @@ pub async fn constraint_health(
             health.violations = r.orphans;
             health.samples = r.samples.clone();
             health.error = r.error.clone();
-        } else if health.error.is_none() {
+        } else if health.error.is_none() && health.skipped.is_none() {
             if fast {
                 health.skipped = Some(SKIPPED_FAST.into());
             } else {
@@ -196,6 +197,7 @@ mod tests {
             referenced_columns: vec!["id".into()],
             expression: None,
             problem: None,
+            missing_columns: Vec::new(),
         }
     }
 

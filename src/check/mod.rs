@@ -43,6 +43,8 @@ pub struct HealthReport {
     pub relations: Vec<RelationHealth>,
     pub sequences: Vec<SequenceHealth>,
     pub type_differences: Vec<TypeDifference>,
+    /// Columns the backup's tables have that live's lack.
+    pub missing_columns: Vec<MissingColumn>,
     /// Tables the backup has that live lacks.
     pub missing_tables: Vec<String>,
     /// Constraints the backup's schema declares that live lacks, with the
@@ -104,6 +106,13 @@ pub struct SequenceHealth {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MissingColumn {
+    pub table: String,
+    pub column: String,
+    pub backup_type: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TypeDifference {
     pub table: String,
     pub column: String,
@@ -124,6 +133,7 @@ impl HealthReport {
             || !self.tables_without_primary_key.is_empty()
             || self.sequences.iter().any(|s| s.behind)
             || !self.type_differences.is_empty()
+            || !self.missing_columns.is_empty()
             || !self.missing_tables.is_empty()
             || !self.missing_constraints.is_empty()
     }
@@ -175,6 +185,9 @@ pub async fn check(
     let type_differences = backup_schema
         .map(|s| analyze::type_differences(&catalog, s))
         .unwrap_or_default();
+    let missing_columns = backup_schema
+        .map(|s| analyze::missing_columns(&catalog, s))
+        .unwrap_or_default();
     let missing_constraints = match backup_schema {
         Some(s) => {
             constraints::constraint_health(live, &catalog, s, &relation_health, opts.fast).await
@@ -200,6 +213,7 @@ pub async fn check(
         relations: relation_health,
         sequences,
         type_differences,
+        missing_columns,
         missing_tables: names(missing),
         missing_constraints,
         constraint_counts,

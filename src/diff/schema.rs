@@ -69,6 +69,10 @@ pub struct MissingConstraint {
     /// (a CHECK expression that does not parse as one expression).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Columns it needs that live lacks: nothing to count or add until a
+    /// repair adds them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_columns: Vec<String>,
 }
 
 /// How many constraints of each kind a catalog declares: the figure incident 4
@@ -206,7 +210,35 @@ pub fn missing_constraints(
             out.push(check(ck));
         }
     }
+    for c in out.iter_mut().filter(|c| c.problem.is_none()) {
+        c.missing_columns = columns_missing_live(c, backup, live);
+    }
     out
+}
+
+/// The columns of `live` a constraint needs and live lacks: a key's own
+/// columns, or the backup columns a CHECK's expression names. Counting its
+/// violations or adding it would only fail with "column does not exist".
+fn columns_missing_live(c: &MissingConstraint, backup: &Table, live: &Table) -> Vec<String> {
+    let lacks = |name: &str| live.column(name).is_none();
+    match &c.expression {
+        Some(expression) => {
+            let named = check_expr::identifiers(expression);
+            backup
+                .columns
+                .iter()
+                .map(|col| col.name.as_str())
+                .filter(|name| lacks(name) && named.iter().any(|n| n.matches(name)))
+                .map(str::to_owned)
+                .collect()
+        }
+        None => c
+            .columns
+            .iter()
+            .filter(|name| lacks(name))
+            .cloned()
+            .collect(),
+    }
 }
 
 fn column_list(cols: &[String]) -> String {
@@ -231,6 +263,7 @@ fn key_constraint(kind: ConstraintKind, k: &KeyConstraint) -> MissingConstraint 
         referenced_columns: Vec::new(),
         expression: None,
         problem: None,
+        missing_columns: Vec::new(),
     }
 }
 
@@ -254,6 +287,7 @@ fn check(c: &CheckConstraint) -> MissingConstraint {
         referenced_columns: Vec::new(),
         expression: Some(expression),
         problem,
+        missing_columns: Vec::new(),
     }
 }
 
@@ -289,6 +323,7 @@ fn foreign_key(fk: &ForeignKey, target: &TableName) -> MissingConstraint {
         referenced_columns: fk.referenced_columns.clone(),
         expression: None,
         problem: None,
+        missing_columns: Vec::new(),
     }
 }
 
@@ -377,5 +412,26 @@ mod tests {
             .problem
             .as_deref()
             .is_some_and(|p| p.contains("does not parse")));
+    }
+
+    #[test]
+    fn a_constraint_on_a_column_live_lacks_says_so_instead_of_failing_later() {
+        let mut backup = table(None, "projects");
+        let mut hours = backup.columns[0].clone();
+        hours.name = "weekly_hours".into();
+        backup.columns.push(hours);
+        backup.checks = vec![
+            check(Some("hours_range"), "WEEKLY_HOURS BETWEEN 0 AND 168"),
+            check(Some("org_positive"), "org_id > 0"),
+        ];
+        backup.unique.push(KeyConstraint {
+            name: None,
+            columns: vec!["weekly_hours".into()],
+        });
+        let live = table(None, "projects");
+        let m = missing_constraints(&backup, &live, &Catalog::new(Dialect::Postgres));
+        let gone: Vec<&[String]> = m.iter().map(|c| c.missing_columns.as_slice()).collect();
+        let hours = ["weekly_hours".to_string()];
+        assert_eq!(gone, [&hours[..], &hours[..], &[][..]]);
     }
 }

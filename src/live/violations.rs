@@ -319,6 +319,7 @@ mod tests {
             referenced_columns: vec!["id".into()],
             expression: expression.map(str::to_owned),
             problem: None,
+            missing_columns: Vec::new(),
         }
     }
 

@@ -121,6 +121,15 @@ fn constraint_repair(
         repair.reason = Some(problem.clone());
         return repair;
     }
+    if !m.missing_columns.is_empty() {
+        repair.action = ConstraintAction::Refused;
+        repair.reason = Some(format!(
+            "it needs column(s) {} that live lacks; --repair-schema={} adds them",
+            m.missing_columns.join(", "),
+            visible(&table.to_string())
+        ));
+        return repair;
+    }
     if effective.dialect == Dialect::Sqlite && !created {
         repair.action = ConstraintAction::Refused;
         repair.reason = Some(

@@ -58,6 +58,21 @@ pub fn render_check(report: &HealthReport) -> String {
         }
         out.push('\n');
     }
+    if !report.missing_columns.is_empty() {
+        out.push_str(&format!(
+            "Columns in the backup missing live ({})\n",
+            report.missing_columns.len()
+        ));
+        for c in &report.missing_columns {
+            out.push_str(&format!(
+                "  {}.{} {}\n",
+                visible(&c.table),
+                visible(&c.column),
+                visible(&c.backup_type)
+            ));
+        }
+        out.push('\n');
+    }
     if !report.missing_tables.is_empty() {
         out.push_str(&format!(
             "Tables in the backup missing live ({})\n",

@@ -247,6 +247,22 @@ pub fn lines_of(report: &HealthReport) -> Checked {
         format!("Column types that differ from the backup ({})", types.len()),
         types,
     );
+    let columns: Vec<String> = report
+        .missing_columns
+        .iter()
+        .map(|c| {
+            format!(
+                "  {}.{} {}",
+                visible(&c.table),
+                visible(&c.column),
+                visible(&c.backup_type)
+            )
+        })
+        .collect();
+    count += section(
+        format!("Columns in the backup missing live ({})", columns.len()),
+        columns,
+    );
     count += section(
         format!(
             "Tables in the backup missing live ({})",

@@ -124,6 +124,7 @@ fn orphans_report() -> HealthReport {
             error: None,
         }],
         type_differences: Vec::new(),
+        missing_columns: Vec::new(),
         missing_tables: Vec::new(),
         missing_constraints: vec![ConstraintHealth {
             table: "public.users".into(),
