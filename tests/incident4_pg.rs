@@ -133,6 +133,34 @@ async fn check_finds_every_orphan_and_one_restore_recreates_every_foreign_key() 
         .map(|p| (relation_name(p), p.dangling(false)))
         .collect();
     assert_exact_orphans(&report, &all, &run.show());
+    // Each sample also names its own row by primary key: the rows planted.
+    for p in &planted {
+        let r = array(&report["relations"])
+            .iter()
+            .find(|r| {
+                r["child"] == format!("public.{}", p.table)
+                    && r["child_columns"] == json!([p.column])
+            })
+            .unwrap_or_else(|| panic!("no relation {}", relation_name(p)));
+        assert_eq!(r["key_columns"], json!(["id"]), "{r}");
+        let mut rows: Vec<String> = array(&r["sample_keys"])
+            .iter()
+            .map(|k| array(k)[0].as_str().expect("key").to_owned())
+            .collect();
+        rows.sort();
+        // users and organizations are keyed by uuid, the rest by number.
+        let id = |k: &str| {
+            let n: u32 = k.parse().expect("planted key");
+            match p.table {
+                "users" => common::incidents::incident4::user(n),
+                "organizations" => common::incidents::incident4::org(n),
+                _ => k.to_owned(),
+            }
+        };
+        let mut want: Vec<String> = p.orphans.iter().map(|o| id(&o.key)).collect();
+        want.sort();
+        assert_eq!(rows, want, "{}", relation_name(p));
+    }
     for (t, c) in KEPT {
         let r = &orphans_by_relation(&report)[&format!("public.{t}.{c}")];
         assert_eq!(r.0, json!(0));

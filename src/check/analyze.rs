@@ -102,10 +102,17 @@ pub fn orphan_query(rel: &Relation, live: &Catalog) -> Result<OrphanQuery, Strin
         .table(&rel.parent)
         .ok_or_else(|| format!("table {} is missing live", rel.parent))?;
     let columns = join_columns(child, parent, &rel.child_columns, &rel.parent_columns)?;
+    let child_key = child
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.iter().all(|c| child.column(c).is_some()))
+        .map(|pk| pk.columns.clone())
+        .unwrap_or_default();
     Ok(OrphanQuery {
         child: rel.child.clone(),
         parent: rel.parent.clone(),
         columns,
+        child_key,
     })
 }
 

@@ -211,6 +211,8 @@ mod tests {
             origin: RelationOrigin::Backup,
             orphans,
             samples: Vec::new(),
+            key_columns: Vec::new(),
+            sample_keys: Vec::new(),
             skipped: None,
             error: None,
             arrow: String::new(),

@@ -84,6 +84,12 @@ pub struct RelationHealth {
     pub orphans: Option<u64>,
     /// Up to five orphan child keys (the referencing columns), smallest first.
     pub samples: Vec<Vec<String>>,
+    /// The child's primary key columns and, per sample, that row's key:
+    /// where to find the orphan rows themselves.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_columns: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sample_keys: Vec<Vec<String>>,
     /// Why it was not scanned (`skipped: --fast`, a table missing live).
     pub skipped: Option<String>,
     /// The scan failed (a timeout on a huge table): the figure is unknown.
@@ -118,6 +124,41 @@ pub struct TypeDifference {
     pub column: String,
     pub live_type: String,
     pub backup_type: String,
+}
+
+impl RelationHealth {
+    /// The sample orphans as an operator looks for them: `id=17 → O4` (the
+    /// row's key, then the reference that dangles), or the references alone
+    /// when the child has no primary key.
+    pub fn sample_line(&self) -> Option<String> {
+        if self.samples.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = self
+            .samples
+            .iter()
+            .enumerate()
+            .map(|(i, refs)| {
+                let refs = refs.join(", ");
+                match self.sample_keys.get(i) {
+                    Some(key) => {
+                        let key: Vec<String> = self
+                            .key_columns
+                            .iter()
+                            .zip(key)
+                            .map(|(c, v)| format!("{c}={v}"))
+                            .collect();
+                        format!("{} → {refs}", key.join(","))
+                    }
+                    None => refs,
+                }
+            })
+            .collect();
+        Some(format!(
+            "e.g. {}",
+            crate::report::visible(&shown.join("; "))
+        ))
+    }
 }
 
 impl HealthReport {
@@ -280,6 +321,8 @@ async fn relation_health_of(
         origin: rel.origin,
         orphans: None,
         samples: Vec::new(),
+        key_columns: Vec::new(),
+        sample_keys: Vec::new(),
         skipped: None,
         error: None,
         arrow: rel.arrow(),
@@ -291,6 +334,10 @@ async fn relation_health_of(
             Ok(found) => {
                 health.orphans = Some(found.count);
                 health.samples = found.samples;
+                if !found.sample_keys.is_empty() {
+                    health.key_columns = query.child_key.clone();
+                    health.sample_keys = found.sample_keys;
+                }
             }
             Err(e) => health.error = Some(e.to_string()),
         },

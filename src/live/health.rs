@@ -31,6 +31,9 @@ pub struct OrphanQuery {
     pub child: TableName,
     pub parent: TableName,
     pub columns: Vec<JoinColumn>,
+    /// The child's primary key columns, read for each sample so the operator
+    /// can find the orphan rows themselves (empty: the child has none).
+    pub child_key: Vec<String>,
 }
 
 /// Child rows whose key is set and names no parent row.
@@ -39,6 +42,8 @@ pub struct Orphans {
     pub count: u64,
     /// Up to [`ORPHAN_SAMPLES`] child keys (the referencing columns, as text), smallest first.
     pub samples: Vec<Vec<String>>,
+    /// The primary key of each sample's child row (empty without one).
+    pub sample_keys: Vec<Vec<String>>,
 }
 
 /// A PostgreSQL column filled from a sequence (serial or identity).
@@ -131,7 +136,8 @@ pub(super) fn orphan_from(q: &OrphanQuery, dialect: Dialect) -> (Vec<String>, Ve
 /// `LEFT JOIN parent ... WHERE parent.key IS NULL`; the window count is taken
 /// before LIMIT, so it is the total.
 pub fn orphan_sql(q: &OrphanQuery, dialect: Dialect) -> String {
-    let (child_cols, _, from) = orphan_from(q, dialect);
+    let (mut child_cols, _, from) = orphan_from(q, dialect);
+    child_cols.extend(q.child_key.iter().map(|k| format!("c.{}", quote_ident(k))));
     let select: Vec<String> = child_cols
         .iter()
         .map(|c| format!("CAST({c} AS TEXT)"))
@@ -171,12 +177,12 @@ impl LiveDb {
             if out.count == 0 {
                 out.count = parse_number(row.first().cloned().flatten(), &context)?;
             }
-            let key = row
-                .into_iter()
-                .skip(1)
-                .map(|v| v.unwrap_or_default())
-                .collect();
-            out.samples.push(key);
+            let mut values = row.into_iter().skip(1).map(Option::unwrap_or_default);
+            out.samples
+                .push(values.by_ref().take(q.columns.len()).collect());
+            if !q.child_key.is_empty() {
+                out.sample_keys.push(values.collect());
+            }
         }
         Ok(out)
     }
@@ -318,6 +324,7 @@ mod tests {
                 as_text,
                 fold_case,
             }],
+            child_key: Vec::new(),
         }
     }
 

@@ -79,6 +79,8 @@ pub fn violation_query(
                 child: t.name.clone(),
                 parent: parent.name.clone(),
                 columns,
+                // Violation samples are the dangling references alone.
+                child_key: Vec::new(),
             }))
         }
         ConstraintKind::PrimaryKey | ConstraintKind::Unique => {

@@ -142,13 +142,8 @@ fn relations_section(report: &HealthReport) -> String {
             r.origin,
             if n == 1 { "" } else { "s" }
         ));
-        let samples: Vec<String> = r
-            .samples
-            .iter()
-            .map(|k| visible(&k.join(", ")).into_owned())
-            .collect();
-        if !samples.is_empty() {
-            out.push_str(&format!("      e.g. {}\n", samples.join("; ")));
+        if let Some(line) = r.sample_line() {
+            out.push_str(&format!("      {line}\n"));
         }
     }
     for r in report.relations.iter().filter(|r| r.error.is_some()) {

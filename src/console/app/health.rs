@@ -181,14 +181,7 @@ pub fn lines_of(report: &HealthReport) -> Checked {
         let n = r.orphans.unwrap_or(0);
         let rows = if n == 1 { "row" } else { "rows" };
         orphans.push(format!("{}: {n} orphan {rows}", relation_head(r)));
-        let samples: Vec<String> = r
-            .samples
-            .iter()
-            .map(|k| visible(&k.join(", ")).into_owned())
-            .collect();
-        if !samples.is_empty() {
-            orphans.push(format!("      e.g. {}", samples.join("; ")));
-        }
+        orphans.extend(r.sample_line().map(|line| format!("      {line}")));
     }
     section(
         format!(

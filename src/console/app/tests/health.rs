@@ -62,6 +62,11 @@ fn relation(
         origin,
         orphans: Some(orphans),
         samples: samples.iter().map(|s| vec![(*s).to_owned()]).collect(),
+        // Each sample's own row: id 101, 102, ...
+        key_columns: vec!["id".into()],
+        sample_keys: (0..samples.len())
+            .map(|i| vec![(101 + i).to_string()])
+            .collect(),
         skipped: None,
         error: None,
         arrow: format!("{child}.{column} → {parent}.id"),
@@ -243,9 +248,10 @@ fn orphans_come_first_with_their_origin_and_sample_keys_escaped() {
         texts[3],
         "  users.organization_id → organizations.id [live FK]: 3 orphan rows"
     );
-    assert_eq!(texts[4], "      e.g. 7; 9; 12");
+    // Each sample names its own row's key, then the reference that dangles.
+    assert_eq!(texts[4], "      e.g. id=101 → 7; id=102 → 9; id=103 → 12");
     assert!(texts.contains(&"  projects.owner_id → users.id [backup FK]: 1 orphan row"));
-    assert!(texts.contains(&"      e.g. 6bcfc45d\\u{1b}[2J; a1"));
+    assert!(texts.contains(&"      e.g. id=101 → 6bcfc45d\\u{1b}[2J; id=102 → a1"));
     assert!(texts.iter().all(|t| !t.contains('\u{1b}')));
     let failed = texts
         .iter()
