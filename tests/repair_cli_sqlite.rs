@@ -138,3 +138,53 @@ fn a_table_recreated_without_rows_runs_and_its_undo_drops_it() {
         "0"
     );
 }
+
+#[test]
+fn a_recreated_autoincrement_table_keeps_never_reusing_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let backup = root.join("backup");
+    std::fs::create_dir(&backup).unwrap();
+    std::fs::write(
+        backup.join("schema.sql"),
+        "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);\n\
+         CREATE TABLE keep (id INTEGER PRIMARY KEY);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        backup.join("events.json"),
+        r#"[{"id":1,"name":"a"},{"id":7,"name":"b"}]"#,
+    )
+    .unwrap();
+    std::fs::write(backup.join("keep.json"), "[]").unwrap();
+    let sqlite = |sql: &str| {
+        let out = Command::new("sqlite3")
+            .arg(root.join("live.db"))
+            .arg(sql)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    sqlite("CREATE TABLE keep (id INTEGER PRIMARY KEY);");
+    let run = lifeboat(
+        root,
+        &[
+            "restore",
+            "--db",
+            "live.db",
+            "--backup",
+            "backup",
+            "--repair-schema=events",
+            "--pick",
+            "events",
+            "--yes",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let ddl = sqlite("SELECT sql FROM sqlite_master WHERE name = 'events'");
+    assert!(ddl.contains("PRIMARY KEY AUTOINCREMENT"), "{ddl}");
+    // Deleting the highest row and inserting again does not reuse id 7.
+    sqlite("DELETE FROM events WHERE id = 7; INSERT INTO events (name) VALUES ('c');");
+    assert_eq!(sqlite("SELECT id FROM events WHERE name = 'c'"), "8");
+}

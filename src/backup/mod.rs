@@ -27,6 +27,7 @@ mod partitions;
 pub mod pgdump;
 mod plain_dump;
 mod schema_ddl;
+pub(crate) use schema_ddl::is_autoincrement;
 mod schema_pg;
 mod schema_sql;
 mod schema_types;

@@ -211,6 +211,11 @@ fn column(table: &mut Table, cd: &ColumnDef) -> Res<Column> {
                 table.foreign_keys.push(fk);
             }
             ColumnOption::Check(c) => table.checks.push(check(c, cname)),
+            // SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`: numbered by the
+            // database, never reusing a value — an identity, by default.
+            ColumnOption::DialectSpecific(tokens) if is_autoincrement(tokens) => {
+                col.identity = Some(Identity::ByDefault);
+            }
             ColumnOption::Generated {
                 generated_as,
                 generation_expr,
@@ -452,4 +457,11 @@ impl CatalogBuilder {
             partitions: self.partitions,
         }
     }
+}
+
+/// Whether a dialect-specific column option is SQLite's AUTOINCREMENT.
+pub(crate) fn is_autoincrement(tokens: &[sqlparser::tokenizer::Token]) -> bool {
+    tokens.iter().any(|t| {
+        matches!(t, sqlparser::tokenizer::Token::Word(w) if w.value.eq_ignore_ascii_case("AUTOINCREMENT"))
+    })
 }

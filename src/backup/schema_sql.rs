@@ -11,7 +11,7 @@ use super::schema_pg::{self, Special};
 use crate::catalog::{Catalog, Table, TableName};
 use crate::error::{Error, Result};
 use sqlparser::ast::Statement;
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 use std::path::Path;
@@ -187,7 +187,17 @@ impl SchemaReader {
         schema_pg::strip_unsupported(&mut stmt_tokens);
         let matters = kind == Kind::Table
             && (!is_alter(&stmt_tokens) || schema_pg::alter_matters(&stmt_tokens));
-        let parsed = Parser::new(&PostgreSqlDialect {})
+        // SQLite's `AUTOINCREMENT` only parses in its own dialect (in
+        // PostgreSQL's, sqlparser reads the word and drops it).
+        let sqlite_ddl = stmt_tokens.iter().any(|t| {
+            matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("AUTOINCREMENT"))
+        });
+        let parser = if sqlite_ddl {
+            Parser::new(&SQLiteDialect {})
+        } else {
+            Parser::new(&PostgreSqlDialect {})
+        };
+        let parsed = parser
             .with_tokens_with_locations(stmt_tokens)
             .parse_statement_to_end();
         let statement = match parsed {

@@ -7,7 +7,7 @@ use super::db_url::DbUrl;
 use super::sqlite_ddl::DdlFacts;
 use super::{db_error, select_list, LiveOptions};
 use crate::catalog::{
-    Catalog, Column, Dialect, FkAction, ForeignKey, KeyConstraint, Table, TableName,
+    Catalog, Column, Dialect, FkAction, ForeignKey, Identity, KeyConstraint, Table, TableName,
 };
 use crate::error::{Error, Result};
 use crate::value::Cell;
@@ -150,12 +150,14 @@ impl SqliteLive {
                     .cloned()
                     .unwrap_or_default()
             });
+            let identity = (facts.autoincrement.as_deref() == Some(&column.to_lowercase()))
+                .then_some(Identity::ByDefault);
             columns.push(Column {
                 name: column,
                 data_type,
                 nullable: !not_null,
                 default,
-                identity: None,
+                identity,
                 generated,
             });
         }

@@ -20,6 +20,8 @@ pub struct DdlFacts {
     /// Column-level and table-level CHECKs in declaration order, expressions
     /// re-rendered from the AST; names keep their case.
     pub checks: Vec<CheckConstraint>,
+    /// The `INTEGER PRIMARY KEY AUTOINCREMENT` column, lower-cased.
+    pub autoincrement: Option<String>,
 }
 
 #[derive(Debug)]
@@ -51,6 +53,11 @@ impl DdlFacts {
                         facts
                             .generated
                             .insert(column_name.clone(), expr.to_string());
+                    }
+                    ColumnOption::DialectSpecific(tokens)
+                        if crate::backup::is_autoincrement(tokens) =>
+                    {
+                        facts.autoincrement = Some(column_name.clone());
                     }
                     ColumnOption::Check(c) => facts.checks.push(CheckConstraint {
                         name: option

@@ -285,20 +285,29 @@ pub fn create_table(
     let mut notes = Vec::new();
     let mut lines = Vec::new();
     let rowid = sqlite::rowid_alias(table, dialect);
+    // SQLite's AUTOINCREMENT (never reuse a rowid) exists only as the
+    // column's own `INTEGER PRIMARY KEY AUTOINCREMENT`; the catalog records it
+    // as an identity on the rowid alias.
+    let autoincrement = rowid.filter(|col| table.column(col).is_some_and(|c| c.identity.is_some()));
     for c in &table.columns {
         if Some(c.name.as_str()) == rowid {
             // NOT NULL on SQLite's rowid alias would refuse the NULL that
             // asks it to number the row; it is never NULL anyway.
             let c = Column {
                 nullable: true,
+                identity: None,
                 ..c.clone()
             };
-            lines.push(column_definition(name, &c, dialect, &mut notes)?);
+            let mut line = column_definition(name, &c, dialect, &mut notes)?;
+            if autoincrement.is_some() {
+                line.push_str(" PRIMARY KEY AUTOINCREMENT");
+            }
+            lines.push(line);
         } else {
             lines.push(column_definition(name, c, dialect, &mut notes)?);
         }
     }
-    if let Some(pk) = &table.primary_key {
+    if let (Some(pk), None) = (&table.primary_key, autoincrement) {
         lines.push(key_definition("PRIMARY KEY", pk));
     }
     for u in &table.unique {

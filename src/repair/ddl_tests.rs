@@ -140,8 +140,26 @@ fn identity_and_generated_columns() {
         "{}",
         pg.sql
     );
+    // On SQLite an identity INTEGER primary key is the rowid alias with
+    // AUTOINCREMENT, which only the column itself can declare.
     let lite = create_table(&t, Dialect::Sqlite, false).expect("renders");
-    assert!(lite.sql.contains("\"id\" integer,\n"), "{}", lite.sql);
+    assert!(
+        lite.sql
+            .contains("\"id\" integer PRIMARY KEY AUTOINCREMENT,\n"),
+        "{}",
+        lite.sql
+    );
+    assert!(!lite.sql.contains("PRIMARY KEY (\"id\")"), "{}", lite.sql);
+    assert!(lite.notes.iter().all(|n| !n.contains("identity")));
+    // Any other identity column has no SQLite equivalent: said so.
+    t.columns[0].data_type = "bigint".into();
+    let lite = create_table(&t, Dialect::Sqlite, false).expect("renders");
+    assert!(
+        lite.sql.contains("\"id\" bigint NOT NULL,\n"),
+        "{}",
+        lite.sql
+    );
+    assert!(lite.sql.contains("PRIMARY KEY (\"id\")"), "{}", lite.sql);
     assert!(
         lite.notes.iter().any(|n| n.contains("identity")),
         "{:?}",
